@@ -1,0 +1,121 @@
+// Package sandbox is the contract of Yun's function execution engine: start an
+// instance of one function version, invoke it, stop it. Engines (process,
+// later wasm) implement Engine; the scheduler drives them and never looks
+// inside. Every engine passes the conformance suite in sandboxtest.
+//
+// Invariants: an Instance serves exactly one function version for its whole
+// life; Invoke may be called concurrently up to the function's
+// instanceConcurrency; Stop is idempotent and releases everything the
+// instance made; Done is closed once the instance has exited for any reason.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+)
+
+// Engine starts instances.
+type Engine interface {
+	// Runtimes lists the runtime names this engine can run on this node.
+	Runtimes() []string
+	// Start boots an instance and returns once it is ready to be invoked:
+	// the runtime listens and the initializer, if any, has succeeded. A failed
+	// initializer returns an *InitError.
+	Start(ctx context.Context, spec *Spec) (Instance, error)
+}
+
+// Instance is one running copy of a function version.
+type Instance interface {
+	ID() string
+	// Invoke runs one request. User-level failures (an exception, a crash, a
+	// timeout) are not errors: they come back as a Result with ErrorType set,
+	// and Result.Broken says the instance must not be used again. An error
+	// means the engine could not deliver the request at all.
+	Invoke(ctx context.Context, inv *Invocation) (*Result, error)
+	// Stop ends the instance and removes what it made. Idempotent.
+	Stop(ctx context.Context) error
+	// Done is closed when the instance has exited.
+	Done() <-chan struct{}
+}
+
+// Spec describes the instance to start.
+type Spec struct {
+	InstanceID string
+	AccountID  string
+	Region     string
+	Function   string // function name
+	Qualifier  string // LATEST, a version or an alias
+	VersionID  string
+	Runtime    string
+	Handler    string
+	CodeDir    string // unpacked code package, mounted read-only at /code
+	Env        map[string]string
+	MemoryMB   int
+	CPU        float64
+	DiskMB     int
+	Timeout    time.Duration // per invocation
+	// Initializer runs once before the instance is ready (Handler is the
+	// handler string; for custom runtimes POST /initialize is called).
+	Initializer *Hook
+	PreStop     *Hook
+	// Custom runtime: the user's server command and port (default 9000).
+	Command []string
+	Args    []string
+	Port    int
+	// Logs receives every line the instance writes, with the engine's
+	// "FC Invoke Start/End" markers. May be nil.
+	Logs io.Writer
+}
+
+// Hook is a lifecycle hook.
+type Hook struct {
+	Handler string
+	Timeout time.Duration
+}
+
+// Invocation is one request to an instance.
+type Invocation struct {
+	RequestID string
+	Body      []byte
+	// Header carries extra x-fc-* headers to pass to the runtime.
+	Header http.Header
+	// WantLog asks for the invocation's log lines in Result.Log.
+	WantLog bool
+}
+
+// Result is what an invocation produced.
+type Result struct {
+	Status    int         // HTTP status the runtime answered (custom runtimes)
+	Header    http.Header // response headers worth passing on
+	Body      []byte
+	ErrorType string // "" on success; UnhandledInvocationError, InitializationError, …
+	Broken    bool   // the instance is unusable (crashed, timed out, OOM)
+	Log       []byte // the invocation's log lines, when asked for
+	Duration  time.Duration
+	MaxMemory int64 // bytes, when the engine can measure it
+}
+
+// Error types FC reports in x-fc-error-type.
+const (
+	ErrorUnhandled      = "UnhandledInvocationError"
+	ErrorHandled        = "HandledInvocationError"
+	ErrorInitialization = "InitializationError"
+)
+
+// InitError is returned by Start when the instance could not become ready
+// because of the user's code: the runtime did not start, or the initializer
+// failed or timed out. Body is FC's error JSON to hand to the callers.
+type InitError struct {
+	Body []byte
+	Log  []byte
+	Err  error
+}
+
+func (e *InitError) Error() string { return "initialization failed: " + e.Err.Error() }
+func (e *InitError) Unwrap() error { return e.Err }
+
+// ErrStopped is returned by Invoke on an instance that has stopped.
+var ErrStopped = errors.New("sandbox: instance stopped")

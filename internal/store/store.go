@@ -1,0 +1,72 @@
+// Package store is Yun's metadata contract: accounts, access keys and
+// functions (later versions, aliases, triggers and configs). Backends: bolt
+// (embedded, the default) and, later, etcd; storetest is the conformance suite
+// every backend passes.
+//
+// Key schema (the same logical layout in every backend):
+//
+//	accounts/{accountID}                 -> Account JSON
+//	keys/{accessKeyID}                   -> AccessKey JSON
+//	functions/{accountID}/{functionName} -> fc.Function JSON
+//
+// Names sort byte-wise; ListFunctions pages in that order. A write returns
+// only once it is durable (bbolt: fsync on commit).
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/yun-fc/yun/internal/fc"
+)
+
+// Sentinel errors; backends wrap them with the identifier.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
+
+// Account is a tenant. Every resource belongs to exactly one account.
+type Account struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Admin    bool   `json:"admin"`
+	Disabled bool   `json:"disabled"`
+	Created  string `json:"created"`
+}
+
+// AccessKey authenticates requests for its account.
+type AccessKey struct {
+	ID        string `json:"id"`
+	Secret    string `json:"secret"`
+	AccountID string `json:"accountId"`
+	Disabled  bool   `json:"disabled"`
+	Created   string `json:"created"`
+}
+
+// Store is the metadata store.
+type Store interface {
+	PutAccount(ctx context.Context, a *Account) error
+	GetAccount(ctx context.Context, id string) (*Account, error)
+	ListAccounts(ctx context.Context) ([]*Account, error)
+
+	PutAccessKey(ctx context.Context, k *AccessKey) error
+	GetAccessKey(ctx context.Context, id string) (*AccessKey, error)
+	ListAccessKeys(ctx context.Context, accountID string) ([]*AccessKey, error)
+
+	// CreateFunction stores a new function; ErrExists if the name is taken.
+	CreateFunction(ctx context.Context, accountID string, f *fc.Function) error
+	GetFunction(ctx context.Context, accountID, name string) (*fc.Function, error)
+	// UpdateFunction applies update to the stored function atomically and
+	// stores the result; an error from update aborts and is returned as is.
+	UpdateFunction(ctx context.Context, accountID, name string, update func(*fc.Function) error) (*fc.Function, error)
+	DeleteFunction(ctx context.Context, accountID, name string) error
+	// ListFunctions returns up to limit functions whose names start with
+	// prefix and sort after startAfter.
+	ListFunctions(ctx context.Context, accountID, prefix, startAfter string, limit int) ([]*fc.Function, error)
+	// CodeInUse says whether any function of any account still
+	// refers to the code checksum (so the package may not be deleted).
+	CodeInUse(ctx context.Context, checksum string) (bool, error)
+
+	Close() error
+}
