@@ -1,0 +1,53 @@
+package acs3
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// requiredSigned are the headers every signature must cover: without them a
+// signature would not bind the host, the body, the time or a nonce.
+var requiredSigned = []string{headerHost, HeaderContentSHA256, HeaderDate, HeaderNonce}
+
+const maxNonce = 128 // bytes; the SDK sends 64
+
+// checkSignedHeaders enforces that the signature covers the required
+// headers, that every header it names is present, and that no content-type or
+// x-acs-* header on the request went unsigned.
+func checkSignedHeaders(msg message, signed []string) error {
+	for _, name := range requiredSigned {
+		if !slices.Contains(signed, name) {
+			return fmt.Errorf("%w: header %s is not in SignedHeaders", ErrMissingAuthorization, name)
+		}
+	}
+	for _, name := range signed {
+		if _, ok := msg.headerValue(name); !ok {
+			return fmt.Errorf("%w: signed header %s is missing from the request", ErrMissingAuthorization, name)
+		}
+	}
+	for key := range msg.header {
+		name := strings.ToLower(key)
+		if (name == headerContentType || strings.HasPrefix(name, signedPrefix)) && !slices.Contains(signed, name) {
+			return fmt.Errorf("%w: header %s is present but not signed", ErrMissingAuthorization, name)
+		}
+	}
+	if nonce := msg.header.Get(HeaderNonce); nonce == "" || len(nonce) > maxNonce {
+		return fmt.Errorf("%w: %s must have 1 to %d bytes", ErrMissingAuthorization, HeaderNonce, maxNonce)
+	}
+	return nil
+}
+
+// checkDate parses x-acs-date and requires it within skew of now.
+func checkDate(value string, now time.Time, skew time.Duration) (time.Time, error) {
+	date, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s %q is not a time like %s", ErrMissingAuthorization, HeaderDate, value, DateLayout)
+	}
+	if d := now.Sub(date); d > skew || d < -skew {
+		return time.Time{}, fmt.Errorf("%w: %s %s is more than %s from the server's time %s",
+			ErrClockSkew, HeaderDate, value, skew, now.UTC().Format(DateLayout))
+	}
+	return date, nil
+}
