@@ -22,7 +22,9 @@ var knownRuntimes = map[string]Kind{
 	"python3": KindPython, "python3.9": KindPython, "python3.10": KindPython,
 	"python3.11": KindPython, "python3.12": KindPython,
 	"custom": KindCustom, "custom.debian10": KindCustom, "custom.debian11": KindCustom,
-	"custom.debian12":  KindCustom,
+	"custom.debian12": KindCustom,
+	// Yun's own: a WASI preview 1 module; the handler names the module file.
+	"wasm.wasip1":      KindWasm,
 	"custom-container": KindUnknown, "go1": KindUnknown, "java8": KindUnknown,
 	"java11": KindUnknown, "php7.2": KindUnknown, "dotnetcore3.1": KindUnknown,
 }
