@@ -1,0 +1,82 @@
+package scheduler
+
+import (
+	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox"
+)
+
+// State is where an instance is in its life; see the package doc.
+type State int
+
+// Instance states.
+const (
+	StateStarting State = iota
+	StateReady
+	StateDraining
+	StateStopped
+	StateFailed
+)
+
+func (s State) String() string {
+	switch s {
+	case StateStarting:
+		return "starting"
+	case StateReady:
+		return "ready"
+	case StateDraining:
+		return "draining"
+	case StateStopped:
+		return "stopped"
+	case StateFailed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// InstanceView is what policies see of an instance: a copy, safe to keep.
+type InstanceView struct {
+	ID          string
+	Key         string
+	State       State
+	Busy        int // slots in use
+	Concurrency int // slots in all
+	Created     time.Time
+	// LastUsed is when a request last took or returned a slot; for an idle
+	// instance it is when it became idle.
+	LastUsed time.Time
+}
+
+// Idle reports whether the instance is ready with no request running.
+func (v InstanceView) Idle() bool { return v.State == StateReady && v.Busy == 0 }
+
+// instance is one instance as its pool tracks it. Its fields are guarded by
+// the pool's mutex; sb is set, under that mutex, before the instance becomes
+// ready, so whoever holds a slot may use it without the mutex.
+type instance struct {
+	id       string
+	state    State
+	busy     int
+	created  time.Time
+	lastUsed time.Time
+	sb       sandbox.Instance // set when ready
+	// stopReq is closed (once, see pool.settleLocked) to ask the goroutine
+	// that owns the instance to stop it.
+	stopReq  chan struct{}
+	stopSent bool
+}
+
+func newInstance(id string, now time.Time) *instance {
+	return &instance{id: id, state: StateStarting, created: now, lastUsed: now, stopReq: make(chan struct{})}
+}
+
+func (in *instance) view(key string, slots int) InstanceView {
+	return InstanceView{ID: in.id, Key: key, State: in.state, Busy: in.busy, Concurrency: slots,
+		Created: in.created, LastUsed: in.lastUsed}
+}
+
+// take gives one slot to a request.
+func (in *instance) take(now time.Time) {
+	in.busy++
+	in.lastUsed = now
+}

@@ -1,0 +1,191 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// pool holds the instances and the queue of one Key. See the package doc for
+// its invariants and locking.
+type pool struct {
+	s      *Scheduler
+	target Target // the first Target seen for the Key; read-only
+	slots  int
+
+	mu        sync.Mutex
+	instances []*instance // starting, ready and draining, until stopped
+	queue     waitQueue
+	backoff   backoff
+	retired   bool // no new requests; instances stop once idle
+	timer     *time.Timer
+	timerAt   time.Time // when timer fires; zero when not armed
+}
+
+func newPool(s *Scheduler, t *Target) *pool {
+	return &pool{s: s, target: *t, slots: t.slots()}
+}
+
+// acquire returns an instance on which a slot has been taken for the caller,
+// waiting in the queue if none is free.
+func (p *pool) acquire(ctx context.Context) (*instance, error) {
+	now := time.Now()
+	p.mu.Lock()
+	if p.retired {
+		p.mu.Unlock()
+		return nil, errRetired
+	}
+	if in := pickInstance(p.instances, p.slots); in != nil {
+		in.take(now)
+		p.mu.Unlock()
+		return in, nil
+	}
+	if err := p.admitLocked(now); err != nil {
+		p.mu.Unlock()
+		return nil, err
+	}
+	w := p.queue.push()
+	p.scaleLocked(now)
+	p.mu.Unlock()
+	return p.wait(ctx, w)
+}
+
+// admitLocked refuses a request that would have to queue when the queue is
+// full, or when starts are backing off and nothing could serve it.
+func (p *pool) admitLocked(now time.Time) error {
+	if n := p.queue.len(); n >= p.s.cfg.MaxQueueLength {
+		return queueFull(p.target.Function, n)
+	}
+	d := p.demandLocked()
+	d.queued++
+	if p.backoff.active(now) && unservable(d) > 0 {
+		return fmt.Errorf("function %s: starts back off after %d failures: %w",
+			p.target.Function, p.backoff.failures, p.backoff.err)
+	}
+	return nil
+}
+
+// wait blocks until w is granted a slot or its wait ends.
+func (p *pool) wait(ctx context.Context, w *waiter) (*instance, error) {
+	bound := p.target.waitBound(p.s.cfg.MaxQueueWait)
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
+	select {
+	case g := <-w.ch:
+		return g.inst, g.err
+	case <-ctx.Done():
+		return p.abandon(w, fmt.Errorf("function %s: waiting for an instance: %w", p.target.Function, ctx.Err()))
+	case <-timer.C:
+		return p.abandon(w, queueTimeout(p.target.Function, bound))
+	case <-p.s.shutdown:
+		return p.abandon(w, closed())
+	}
+}
+
+// abandon takes w off the queue and returns err. If w was granted a slot
+// meanwhile, the slot goes back to the pool.
+func (p *pool) abandon(w *waiter, err error) (*instance, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.queue.remove(w) {
+		return nil, err
+	}
+	if g := <-w.ch; g.inst != nil {
+		p.releaseLocked(g.inst, true, time.Now())
+	}
+	return nil, err
+}
+
+// release returns a slot of in. An unhealthy instance (Broken, or the engine
+// could not deliver to it) drains and is replaced on demand.
+func (p *pool) release(in *instance, healthy bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.releaseLocked(in, healthy, time.Now())
+}
+
+func (p *pool) releaseLocked(in *instance, healthy bool, now time.Time) {
+	in.busy--
+	in.lastUsed = now
+	if !healthy && in.state == StateReady {
+		in.state = StateDraining
+		p.scaleLocked(now)
+	}
+	p.serveQueueLocked(in, now)
+	p.settleLocked(in, now)
+}
+
+// serveQueueLocked gives the free slots of a ready instance to the oldest
+// waiters.
+func (p *pool) serveQueueLocked(in *instance, now time.Time) {
+	for in.state == StateReady && in.busy < p.slots {
+		w := p.queue.popFront()
+		if w == nil {
+			return
+		}
+		in.take(now)
+		w.give(in)
+	}
+}
+
+// settleLocked decides what an instance whose slots changed does next: an
+// idle instance of a retired pool drains, a draining one with no request
+// left is stopped, an idle ready one waits for its keep-alive.
+func (p *pool) settleLocked(in *instance, now time.Time) {
+	if in.busy > 0 {
+		return
+	}
+	if in.state == StateReady && p.retired {
+		in.state = StateDraining
+	}
+	switch in.state {
+	case StateDraining:
+		if !in.stopSent {
+			in.stopSent = true
+			close(in.stopReq)
+		}
+	case StateReady:
+		p.wakeAtLocked(p.s.keepAlive.ReclaimAt(p.view(in)), now)
+	}
+}
+
+// retire stops the idle instances now and the busy ones once idle. Requests
+// already queued are still served.
+func (p *pool) retire() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.retired = true
+	now := time.Now()
+	for _, in := range p.instances {
+		p.settleLocked(in, now)
+	}
+}
+
+// demandLocked observes the pool for the scale decisions.
+func (p *pool) demandLocked() demand {
+	d := demand{queued: p.queue.len(), slots: p.slots}
+	for _, in := range p.instances {
+		switch in.state {
+		case StateStarting:
+			d.starting++
+		case StateReady:
+			d.ready++
+			d.inflight += in.busy
+		case StateDraining:
+			d.draining++
+		}
+	}
+	return d
+}
+
+func (p *pool) removeLocked(in *instance) {
+	if i := slices.Index(p.instances, in); i >= 0 {
+		p.instances = slices.Delete(p.instances, i, i+1)
+	}
+}
+
+func (p *pool) view(in *instance) InstanceView {
+	return in.view(p.target.Key, p.slots)
+}

@@ -1,0 +1,173 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/yun-fc/yun/internal/sandbox"
+)
+
+// Scheduler gives requests instance slots; see the package doc.
+type Scheduler struct {
+	cfg       Config
+	keepAlive KeepAlivePolicy
+	engine    sandbox.Engine
+	code      CodeSource
+	log       *slog.Logger
+	limiter   startLimiter
+	group     group
+
+	// shutdown is closed when Close stops the instances: waiters give up,
+	// instance goroutines stop their sandboxes.
+	shutdown chan struct{}
+	// startCtx is cancelled with shutdown, to abandon starts in progress.
+	startCtx    context.Context
+	cancelStart context.CancelFunc
+
+	idPrefix string
+	idSeq    atomic.Uint64
+
+	mu       sync.Mutex
+	pools    map[string]*pool // by Key; retired pools are removed
+	closing  bool
+	active   int           // admitted Invoke calls still running
+	drained  chan struct{} // closed once closing and active == 0
+	finished chan struct{} // closed when Close has completed
+}
+
+// New returns a Scheduler that starts instances with eng and their code from
+// code. It fails if cfg does not validate.
+func New(cfg Config, eng sandbox.Engine, code CodeSource, log *slog.Logger) (*Scheduler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	s := &Scheduler{
+		cfg: cfg, keepAlive: FixedKeepAlive(cfg.KeepAlive), engine: eng, code: code, log: log,
+		limiter:  startLimiter{b: newTokenBucket(cfg.StartRate, cfg.StartBurst)},
+		shutdown: make(chan struct{}), idPrefix: "c-" + randomHex(4) + "-",
+		pools: make(map[string]*pool), drained: make(chan struct{}), finished: make(chan struct{}),
+	}
+	s.startCtx, s.cancelStart = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Invoke runs inv on an instance of t, starting one if none has a free slot.
+// See the package doc for the errors it returns.
+func (s *Scheduler) Invoke(ctx context.Context, t *Target, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	p, err := s.admit(t)
+	if err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	p, in, err := s.acquire(ctx, p, t)
+	if err != nil {
+		return nil, err
+	}
+	res, err := in.sb.Invoke(ctx, inv)
+	p.release(in, err == nil && res != nil && !res.Broken)
+	if err != nil {
+		return nil, fmt.Errorf("function %s: instance %s: %w", t.Function, in.id, err)
+	}
+	if res == nil {
+		return nil, fmt.Errorf("function %s: instance %s: engine returned no result", t.Function, in.id)
+	}
+	return res, nil
+}
+
+// admit counts an Invoke call in, unless the scheduler is closing, and
+// returns the pool of t.Key.
+func (s *Scheduler) admit(t *Target) (*pool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, closed()
+	}
+	s.active++
+	return s.poolLocked(t), nil
+}
+
+// leave counts an Invoke call out.
+func (s *Scheduler) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+	if s.closing && s.active == 0 {
+		close(s.drained)
+	}
+}
+
+// acquire takes a slot in p, or in the pool that replaced p if p was retired
+// meanwhile.
+func (s *Scheduler) acquire(ctx context.Context, p *pool, t *Target) (*pool, *instance, error) {
+	for {
+		in, err := p.acquire(ctx)
+		if !errors.Is(err, errRetired) {
+			return p, in, err
+		}
+		s.mu.Lock()
+		p = s.poolLocked(t)
+		s.mu.Unlock()
+	}
+}
+
+// poolLocked returns the pool of t.Key, making it if needed.
+func (s *Scheduler) poolLocked(t *Target) *pool {
+	p := s.pools[t.Key]
+	if p == nil {
+		p = newPool(s, t)
+		s.pools[t.Key] = p
+	}
+	return p
+}
+
+// Retire is called when function was updated or deleted: its idle instances
+// stop now, busy ones once their requests (including those already queued)
+// are done. Later requests, with the same Key or a new one, get new
+// instances.
+func (s *Scheduler) Retire(function string) {
+	var retired []*pool
+	s.mu.Lock()
+	for key, p := range s.pools {
+		if p.target.Function == function {
+			retired = append(retired, p)
+			delete(s.pools, key)
+		}
+	}
+	s.mu.Unlock()
+	for _, p := range retired {
+		p.retire()
+	}
+}
+
+func (s *Scheduler) shuttingDown() bool {
+	select {
+	case <-s.shutdown:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Scheduler) newInstanceID() string {
+	return s.idPrefix + strconv.FormatUint(s.idSeq.Add(1), 10)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
