@@ -33,7 +33,9 @@ type Instance interface {
 	// Invoke runs one request. User-level failures (an exception, a crash, a
 	// timeout) are not errors: they come back as a Result with ErrorType set,
 	// and Result.Broken says the instance must not be used again. An error
-	// means the engine could not deliver the request at all.
+	// means the engine could not deliver the request at all. When ctx is
+	// cancelled mid-request, Invoke returns ctx's error together with a
+	// Result marked Broken (the runtime may still be running the request).
 	Invoke(ctx context.Context, inv *Invocation) (*Result, error)
 	// Stop ends the instance and removes what it made. Idempotent.
 	Stop(ctx context.Context) error
@@ -51,7 +53,7 @@ type Spec struct {
 	VersionID  string
 	Runtime    string
 	Handler    string
-	CodeDir    string // unpacked code package, mounted read-only at /code
+	CodeDir    string // unpacked code package; sandboxing engines show it read-only at /code
 	Env        map[string]string
 	MemoryMB   int
 	CPU        float64
@@ -62,6 +64,8 @@ type Spec struct {
 	Initializer *Hook
 	PreStop     *Hook
 	// Custom runtime: the user's server command and port (default 9000).
+	// Engines without a network namespace per instance pick their own port
+	// and pass it in FC_CUSTOM_LISTEN_PORT.
 	Command []string
 	Args    []string
 	Port    int
@@ -88,7 +92,7 @@ type Invocation struct {
 
 // Result is what an invocation produced.
 type Result struct {
-	Status    int         // HTTP status the runtime answered (custom runtimes)
+	Status    int         // HTTP status the runtime answered; results the engine makes itself (timeout, crash) use 200, as FC does
 	Header    http.Header // response headers worth passing on
 	Body      []byte
 	ErrorType string // "" on success; UnhandledInvocationError, InitializationError, …

@@ -1,0 +1,169 @@
+package process
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+)
+
+const (
+	maxLine   = 32 << 10        // FC's log line limit; longer lines are split
+	maxMarker = 64              // bytes of the longest marker, '\n' included
+	logWait   = 5 * time.Second // how long an invocation waits for its lines
+	drainWait = 2 * time.Second // how long output is read after the process exits
+)
+
+// capture reads an instance's output (stdout and stderr share one pipe),
+// forwards every line to the sink and attributes lines to invocations.
+//
+// The engine writes a marker into the same pipe before and after each
+// invocation ("\x00yun<nonce>S<seq>\n", "...E<seq>\n"). A pipe keeps the
+// order of writes, and Node and Python write to pipes synchronously, so
+// every line the runtime wrote for a request lies between its two markers.
+// Among the invocations open at a line: if there is one, the line is its;
+// if there are several, the line belongs to the one whose request id it
+// contains. Markers are never forwarded; the reader shows them as the
+// "FC Invoke Start/End" lines. Reading is in capture_read.go.
+type capture struct {
+	r, w  *os.File // w is also the process's stdout and stderr
+	token []byte   // starts every marker
+
+	wmu     sync.Mutex // serialises marker writes with closing w
+	wclosed bool
+	markBuf []byte
+
+	mu       sync.Mutex
+	seq      uint64
+	logs     map[uint64]*invLog // registered and not yet delivered
+	finished bool               // the reader has stopped; nothing more is delivered
+
+	// The reader's own state.
+	open    []*invLog // begun and not ended, in stream order
+	scratch []byte    // composes the engine's lines
+
+	sink *sink
+	boot *invLog // lines written before the runtime listened
+	done chan struct{}
+}
+
+// newCapture makes the pipe. The boot log is open from the first byte.
+func newCapture(s *sink) (*capture, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("log pipe: %w", err)
+	}
+	var nonce [6]byte
+	rand.Read(nonce[:])
+	c := &capture{r: r, w: w, sink: s, logs: map[uint64]*invLog{}, done: make(chan struct{})}
+	c.token = append([]byte("\x00yun"), hex.EncodeToString(nonce[:])...)
+	c.boot = c.register(phaseBoot, "", true)
+	c.open = append(c.open, c.boot)
+	return c, nil
+}
+
+// register creates and records an invLog.
+func (c *capture) register(phase, id string, collect bool) *invLog {
+	lg := &invLog{phase: phase, id: id}
+	if collect {
+		lg.done = make(chan []byte, 1)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	lg.seq = c.seq
+	if c.finished {
+		lg.deliver()
+		return lg
+	}
+	c.logs[lg.seq] = lg
+	return lg
+}
+
+// begin opens the log of request id in phase (phaseInvoke, …).
+func (c *capture) begin(phase, id string, collect bool) *invLog {
+	lg := c.register(phase, id, collect)
+	if !c.mark('S', lg.seq) {
+		lg.unmarked = true
+		c.sink.add(lg.appendStart(nil))
+	}
+	return lg
+}
+
+// end closes lg with its summary and, when lg collects, returns its last
+// fc.MaxTailLog bytes.
+func (c *capture) end(lg *invLog, sum summary) []byte {
+	c.mu.Lock()
+	lg.sum = sum
+	c.mu.Unlock()
+	if c.mark('E', lg.seq) {
+		if lg.done == nil {
+			return nil
+		}
+		return c.await(lg)
+	}
+	// The pipe is closed, so the process is gone: the reader delivers lg when
+	// it has read the last of the output, and the end lines follow that.
+	var log tail
+	if lg.unmarked {
+		log.add(lg.appendStart(nil))
+	}
+	if lg.done != nil {
+		log.b = append(log.b, c.await(lg)...)
+	}
+	select {
+	case <-c.done:
+	case <-time.After(logWait):
+	}
+	for _, line := range [][]byte{lg.appendEnd(nil), sum.appendLine(nil)} {
+		c.sink.add(line)
+		log.add(line)
+	}
+	return log.bytes()
+}
+
+// await returns lg's lines once the reader has delivered them.
+func (c *capture) await(lg *invLog) []byte {
+	t := time.NewTimer(logWait)
+	defer t.Stop()
+	select {
+	case b := <-lg.done:
+		return b
+	case <-t.C:
+		lg.abandoned.Store(true)
+		return nil
+	}
+}
+
+// endBoot closes the boot log without waiting for it: the runtime listens.
+func (c *capture) endBoot() { c.mark('E', c.boot.seq) }
+
+// mark writes a marker into the pipe; false once the pipe is closed.
+func (c *capture) mark(kind byte, seq uint64) bool {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.wclosed {
+		return false
+	}
+	c.markBuf = append(append(c.markBuf[:0], c.token...), kind)
+	c.markBuf = append(strconv.AppendUint(c.markBuf, seq, 10), '\n')
+	_, err := c.w.Write(c.markBuf)
+	return err == nil
+}
+
+// closeWriter closes the engine's end of the pipe once the process has
+// exited; the reader drains what is left, for at most drainWait (a
+// descendant that left the process group may hold the pipe open).
+func (c *capture) closeWriter() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.wclosed {
+		return
+	}
+	c.wclosed = true
+	c.w.Close()
+	c.r.SetReadDeadline(time.Now().Add(drainWait))
+}

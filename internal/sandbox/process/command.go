@@ -1,0 +1,170 @@
+package process
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/sandbox"
+)
+
+// defaultPath is the PATH of every instance.
+const defaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+// codeMount is where the code appears inside FC's (and later Yun's) sandbox.
+const codeMount = "/code"
+
+// errNoCommand is the InitError cause of a custom runtime with nothing to run.
+var errNoCommand = errors.New("custom runtime: no customRuntimeConfig.command and no executable file 'bootstrap' in the code root")
+
+// launchPlan is what an instance process is made from.
+type launchPlan struct {
+	spec    *sandbox.Spec
+	id      string
+	codeDir string // absolute
+	tmpDir  string // HOME and TMPDIR
+	port    int
+}
+
+// command builds the process of an instance. It is the one place that decides
+// how an instance process is made: the sandbox (namespaces, cgroups, seccomp)
+// will wrap it here. An error is the user's configuration at fault.
+func (e *Engine) command(p *launchPlan) (*exec.Cmd, error) {
+	env := environ(p)
+	argv, err := e.argv(p, env)
+	if err != nil {
+		return nil, err
+	}
+	return &exec.Cmd{
+		Path: argv[0],
+		Args: argv,
+		Env:  env,
+		Dir:  p.codeDir,
+		SysProcAttr: &syscall.SysProcAttr{
+			Setpgid: true,
+			// Signalled when the thread that forked exits. Go does not end
+			// threads that are not locked, so in practice: when Yun exits.
+			Pdeathsig: syscall.SIGKILL,
+		},
+	}, nil
+}
+
+// argv returns the program and arguments of the instance.
+func (e *Engine) argv(p *launchPlan, env []string) ([]string, error) {
+	switch fc.RuntimeKind(p.spec.Runtime) {
+	case fc.KindNode:
+		return []string{e.node.path, e.bootstrap.node}, nil
+	case fc.KindPython:
+		// -B: never write __pycache__ into the (shared) code directory.
+		return []string{e.python.path, "-B", e.bootstrap.python}, nil
+	case fc.KindCustom:
+		return customArgv(p, lookupEnv(env, "PATH"))
+	}
+	return nil, fmt.Errorf("runtime %q: %w", p.spec.Runtime, ErrRuntimeUnavailable)
+}
+
+// customArgv is customRuntimeConfig.command + args, or the code root's
+// executable bootstrap when there is no command (FC's convention).
+func customArgv(p *launchPlan, path string) ([]string, error) {
+	if len(p.spec.Command) == 0 {
+		boot := filepath.Join(p.codeDir, "bootstrap")
+		if !isExecutable(boot) {
+			return nil, errNoCommand
+		}
+		return append([]string{boot}, rewriteCode(p.spec.Args, p.codeDir)...), nil
+	}
+	argv := rewriteCode(slices.Concat(p.spec.Command, p.spec.Args), p.codeDir)
+	prog, err := lookPath(argv[0], path, p.codeDir)
+	if err != nil {
+		return nil, fmt.Errorf("custom runtime command %q: %w", argv[0], err)
+	}
+	argv[0] = prog
+	return argv, nil
+}
+
+// rewriteCode maps "/code" and "/code/..." to codeDir, until the sandbox
+// mounts the code there.
+func rewriteCode(args []string, codeDir string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == codeMount || strings.HasPrefix(a, codeMount+"/") {
+			a = codeDir + strings.TrimPrefix(a, codeMount)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// lookPath finds prog as the instance would: a name with a slash is a path
+// (relative to the code dir), a bare name is searched in the instance's PATH.
+func lookPath(prog, path, codeDir string) (string, error) {
+	if strings.Contains(prog, "/") {
+		if !filepath.IsAbs(prog) {
+			prog = filepath.Join(codeDir, prog)
+		}
+		if !isExecutable(prog) {
+			return "", fmt.Errorf("%q is not an executable file", prog)
+		}
+		return prog, nil
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(codeDir, dir)
+		}
+		if candidate := filepath.Join(dir, prog); isExecutable(candidate) {
+			return candidate, nil
+		}
+	}
+	return "", fmt.Errorf("not found in PATH %q", path)
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+}
+
+// environ is the instance's whole environment: a clean base, the user's
+// variables over it, and the FC_* variables over both.
+func environ(p *launchPlan) []string {
+	s := p.spec
+	vars := map[string]string{"PATH": defaultPath, "HOME": p.tmpDir, "TMPDIR": p.tmpDir, "LANG": "C.UTF-8"}
+	for k, v := range s.Env {
+		vars[k] = v
+	}
+	vars["FC_FUNC_CODE_PATH"] = p.codeDir
+	vars["FC_FUNCTION_NAME"] = s.Function
+	vars["FC_FUNCTION_HANDLER"] = s.Handler
+	vars["FC_FUNCTION_MEMORY_SIZE"] = strconv.Itoa(s.MemoryMB)
+	vars["FC_TIMEOUT"] = seconds(invokeTimeout(s))
+	vars["FC_REGION"] = s.Region
+	vars["FC_ACCOUNT_ID"] = s.AccountID
+	vars["FC_INSTANCE_ID"] = p.id
+	vars["FC_CUSTOM_LISTEN_PORT"] = strconv.Itoa(p.port)
+	vars["FC_RUNTIME"] = s.Runtime
+	if s.Initializer != nil {
+		vars["FC_INITIALIZER_HANDLER"] = s.Initializer.Handler
+		vars["FC_INITIALIZATION_TIMEOUT"] = seconds(hookTimeout(s.Initializer))
+	}
+	env := make([]string, 0, len(vars))
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	slices.Sort(env)
+	return env
+}
+
+func lookupEnv(env []string, key string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,206 @@
+package process
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/sandbox"
+)
+
+var _ sandbox.Instance = (*Instance)(nil)
+
+// Instance is one running process of a function version.
+type Instance struct {
+	id      string
+	spec    *sandbox.Spec
+	log     *slog.Logger
+	dir     string // scratch dir, removed by Stop
+	pid     int    // also the process group id
+	port    int
+	addr    string // 127.0.0.1:port
+	urls    struct{ invoke, initialize, preStop string }
+	custom  bool
+	cmd     *exec.Cmd
+	client  *http.Transport
+	headers http.Header // the common x-fc-* headers, shared read-only by every request
+	capture *capture
+	sink    *sink
+	memory  *memoryMeter
+
+	reapMu sync.Mutex       // held while signalling and while reaping
+	reaped bool             // the process group id is no longer ours
+	state  *os.ProcessState // set before exited closes
+	exited chan struct{}    // closed once the main process is reaped
+
+	ready    atomic.Bool // boot succeeded (preStop is due at Stop)
+	stopping atomic.Bool // Stop has begun: new invocations are refused
+	stopOnce sync.Once
+	stopErr  error
+	wg       sync.WaitGroup // the waiter, capture and sink goroutines
+}
+
+// launch makes the scratch dir and starts the process; the instance is not
+// ready yet. On error nothing is left behind.
+func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) {
+	p := &launchPlan{spec: spec, id: id}
+	if p.codeDir, err = filepath.Abs(spec.CodeDir); err != nil {
+		return nil, fmt.Errorf("code dir %q: %w", spec.CodeDir, err)
+	}
+	dir := filepath.Join(e.instancesDir, id)
+	p.tmpDir = filepath.Join(dir, "tmp")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("scratch dir: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	if err := os.Mkdir(p.tmpDir, 0o700); err != nil {
+		return nil, fmt.Errorf("scratch dir: %w", err)
+	}
+	if p.port, err = freePort(); err != nil {
+		return nil, err
+	}
+	cmd, err := e.command(p)
+	if err != nil {
+		return nil, &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
+	}
+	inst := &Instance{
+		id: id, spec: spec, dir: dir, cmd: cmd, custom: fc.IsCustom(spec.Runtime), port: p.port,
+		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(p.port)),
+		log:    e.log.With("function", spec.Function, "instance", id),
+		exited: make(chan struct{}),
+	}
+	base := "http://" + inst.addr
+	inst.urls.invoke, inst.urls.initialize, inst.urls.preStop = base+"/invoke", base+"/initialize", base+"/pre-stop"
+	inst.client = newTransport(inst.custom)
+	inst.headers = commonHeaders(spec, id)
+	if err = inst.exec(); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// exec starts the process and the goroutines that watch it.
+func (i *Instance) exec() error {
+	i.sink = newSink(i.spec.Logs)
+	c, err := newCapture(i.sink)
+	if err != nil {
+		return err
+	}
+	i.capture = c
+	i.cmd.Stdout, i.cmd.Stderr = c.w, c.w
+	if err := i.cmd.Start(); err != nil {
+		c.w.Close()
+		c.r.Close()
+		err = fmt.Errorf("exec %s: %w", i.cmd.Path, err)
+		if i.custom { // the user's program: not executable, a bad interpreter line, …
+			return &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
+		}
+		return err
+	}
+	i.pid = i.cmd.Process.Pid
+	if i.memory, err = openMemoryMeter(i.pid); err != nil {
+		i.log.Warn("no memory readings", "err", err)
+	}
+	if i.sink != nil {
+		i.wg.Go(i.sink.run)
+	}
+	i.wg.Go(c.run)
+	i.wg.Go(i.wait)
+	return nil
+}
+
+// wait waits for the process to exit, kills what is left of its group,
+// reaps it and lets the capture drain. Until the reap the zombie keeps the
+// pid, so the group id cannot have been given to anyone else.
+func (i *Instance) wait() {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, i.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	i.reapMu.Lock()
+	syscall.Kill(-i.pid, syscall.SIGKILL)
+	err := i.cmd.Wait()
+	i.state, i.reaped = i.cmd.ProcessState, true
+	i.reapMu.Unlock()
+	i.capture.closeWriter()
+	close(i.exited)
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		i.log.Warn("wait for instance", "err", err)
+	}
+	i.log.Debug("instance exited", "state", i.state.String())
+}
+
+// ID returns the instance id.
+func (i *Instance) ID() string { return i.id }
+
+// Done is closed once the process has exited and been reaped.
+func (i *Instance) Done() <-chan struct{} { return i.exited }
+
+// hasExited says whether the main process has been reaped.
+func (i *Instance) hasExited() bool {
+	select {
+	case <-i.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// signal sends sig to the instance's process group until the reap; after
+// it the group id may belong to someone else.
+func (i *Instance) signal(sig syscall.Signal) {
+	i.reapMu.Lock()
+	defer i.reapMu.Unlock()
+	if !i.reaped {
+		syscall.Kill(-i.pid, sig)
+	}
+}
+
+// maxMemory is the peak RSS so far, or at exit.
+func (i *Instance) maxMemory() int64 {
+	if i.hasExited() {
+		return maxRSS(i.state)
+	}
+	if i.memory == nil {
+		return 0
+	}
+	return i.memory.peak()
+}
+
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// newID returns a random UUID-shaped id.
+func newID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

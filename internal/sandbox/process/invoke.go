@@ -1,0 +1,92 @@
+package process
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox"
+)
+
+// exitWait is how long a broken exchange waits to learn whether the process
+// died (the reset and the exit race each other).
+const exitWait = 2 * time.Second
+
+// Invoke sends one request to POST /invoke and waits for its answer, at most
+// the spec's Timeout; on expiry the instance is killed. User failures come
+// back as a Result (see sandbox.Instance). When ctx ends first, Invoke
+// returns ctx's error together with a Result whose Broken is true: the
+// runtime may still be running the request.
+func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	if i.stopping.Load() || i.hasExited() {
+		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
+	}
+	id := inv.RequestID
+	if id == "" {
+		id = newID()
+	}
+	lg := i.capture.begin(phaseInvoke, id, inv.WantLog)
+	start := time.Now()
+	rctx, cancel := context.WithTimeout(ctx, invokeTimeout(i.spec))
+	rep, err := i.do(rctx, &call{method: http.MethodPost, url: i.urls.invoke, control: controlInvoke,
+		requestID: id, body: inv.Body, extra: inv.Header})
+	elapsed := time.Since(start)
+	res, err := i.outcome(ctx, rctx, rep, err, elapsed)
+	cancel()
+	memory := i.maxMemory()
+	log := i.capture.end(lg, summary{elapsed: elapsed, memoryMB: i.spec.MemoryMB, maxMemory: memory})
+	if res != nil {
+		res.Duration, res.MaxMemory = elapsed, memory
+		if inv.WantLog {
+			res.Log = log
+		}
+	}
+	return res, err
+}
+
+// outcome turns the exchange into a Result.
+func (i *Instance) outcome(ctx, rctx context.Context, rep *reply, err error, elapsed time.Duration) (*sandbox.Result, error) {
+	if err == nil {
+		res := &sandbox.Result{Status: rep.status, Body: rep.body}
+		if rep.failed() {
+			res.ErrorType = sandbox.ErrorUnhandled
+		}
+		res.Header = passHeader(rep.header)
+		return res, nil
+	}
+	switch {
+	case ctx.Err() != nil:
+		return broken(errorBody("Invocation cancelled by the caller", "")),
+			fmt.Errorf("invoke instance %s: %w", i.id, ctx.Err())
+	case errors.Is(rctx.Err(), context.DeadlineExceeded):
+		i.signal(syscall.SIGKILL)
+		return broken(timeoutBody(invokeTimeout(i.spec))), nil
+	case i.stopping.Load():
+		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
+	case i.exitedWithin(exitWait):
+		return broken(exitBody(elapsed, i.maxMemory())), nil
+	}
+	i.log.Warn("runtime exchange failed", "err", err)
+	return broken(errorBody("Runtime connection failed: "+err.Error(), "")), nil
+}
+
+// broken is the Result of an invocation that left the instance unusable.
+// The runtime gave no answer; FC reports these with status 200.
+func broken(body []byte) *sandbox.Result {
+	return &sandbox.Result{Status: http.StatusOK, Body: body, ErrorType: sandbox.ErrorUnhandled, Broken: true}
+}
+
+// exitedWithin waits up to d for the process to be reaped.
+func (i *Instance) exitedWithin(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-i.exited:
+		return true
+	case <-t.C:
+		return false
+	}
+}
