@@ -1,0 +1,193 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/store"
+)
+
+// timeFormat is FC's ISO-8601 UTC time.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
+	ctx, account := r.Context(), accountID(r.Context())
+	var in fc.FunctionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	var f fc.Function
+	if err := fc.Apply(&f, &in, true); err != nil {
+		return err
+	}
+	if in.Code == nil {
+		return fc.InvalidArgument("code is required: send code.zipFile (a base64 zip)")
+	}
+	pkg, err := checkCode(in.Code)
+	if err != nil {
+		return err
+	}
+	f.CodeChecksum, f.CodeSize = pkg.checksum, int64(len(pkg.data))
+	if err := fc.Validate(&f, s.runtimes); err != nil {
+		return err
+	}
+	if _, err := s.store.GetFunction(ctx, account, f.FunctionName); err == nil {
+		return functionExists(f.FunctionName)
+	}
+	if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
+		return fmt.Errorf("store code of %q: %w", f.FunctionName, err)
+	}
+	now := s.now().UTC().Format(timeFormat)
+	f.FunctionID = newFunctionID()
+	f.FunctionArn = fc.FunctionARN(s.cfg.Region, account, f.FunctionName)
+	f.State, f.LastUpdateStatus = fc.StateActive, fc.UpdateSuccessful
+	f.CreatedTime, f.LastModifiedTime = now, now
+	if err := s.store.CreateFunction(ctx, account, &f); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return functionExists(f.FunctionName)
+		}
+		return err
+	}
+	s.functions.invalidate(account, f.FunctionName)
+	writeJSON(w, http.StatusOK, &f)
+	return nil
+}
+
+func (s *Server) getFunction(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if err := checkQualifier(r.URL.Query().Get("qualifier")); err != nil {
+		return err
+	}
+	f, err := s.store.GetFunction(r.Context(), accountID(r.Context()), name)
+	if err != nil {
+		return notFound(name, err)
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
+	var in fc.FunctionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	var pkg *codePackage
+	if in.Code != nil {
+		var err error
+		if pkg, err = checkCode(in.Code); err != nil {
+			return err
+		}
+	}
+	update := func(f *fc.Function) error {
+		if err := fc.Apply(f, &in, false); err != nil {
+			return err
+		}
+		if pkg != nil {
+			f.CodeChecksum, f.CodeSize = pkg.checksum, int64(len(pkg.data))
+		}
+		if err := fc.Validate(f, s.runtimes); err != nil {
+			return err
+		}
+		f.LastModifiedTime = s.now().UTC().Format(timeFormat)
+		f.LastUpdateStatus = fc.UpdateSuccessful
+		return nil
+	}
+	// Dry run first, so that bad input stores no code package.
+	current, err := s.store.GetFunction(ctx, account, name)
+	if err != nil {
+		return notFound(name, err)
+	}
+	if err := update(current); err != nil {
+		return err
+	}
+	if pkg != nil {
+		if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
+			return fmt.Errorf("store code of %q: %w", name, err)
+		}
+	}
+	f, err := s.store.UpdateFunction(ctx, account, name, update)
+	if err != nil {
+		return notFound(name, err)
+	}
+	s.forget(account, name)
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
+	f, err := s.store.GetFunction(ctx, account, name)
+	if err != nil {
+		return notFound(name, err)
+	}
+	if err := s.store.DeleteFunction(ctx, account, name); err != nil {
+		return notFound(name, err)
+	}
+	s.forget(account, name)
+	s.collectCode(f.CodeChecksum)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// forget drops everything derived from a function that changed or went away.
+func (s *Server) forget(account, name string) {
+	s.functions.invalidate(account, name)
+	s.sched.Retire(cacheKey(account, name))
+}
+
+// collectCode deletes a code package that no function refers to any more.
+// A failure only leaves an unused file behind, so it is logged, not returned.
+func (s *Server) collectCode(checksum string) {
+	ctx, cancel := contextWithTimeout(10 * time.Second)
+	defer cancel()
+	inUse, err := s.store.CodeInUse(ctx, checksum)
+	if err == nil && !inUse {
+		err = s.blobs.Delete(ctx, checksum)
+	}
+	if err != nil {
+		s.log.Warn("collect unused code package", "checksum", checksum, "err", err)
+	}
+}
+
+// notFound turns the store's not-found into FC's FunctionNotFound.
+func notFound(name string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fc.FunctionNotFound(name)
+	}
+	return err
+}
+
+func functionExists(name string) error {
+	return fc.Errorf(http.StatusConflict, fc.CodeFunctionAlreadyExists, "function '%s' already exists", name)
+}
+
+// checkQualifier accepts the qualifiers this node serves. Versions and
+// aliases arrive with the API issue; until then only LATEST exists.
+func checkQualifier(q string) error {
+	if q == "" || q == "LATEST" {
+		return nil
+	}
+	return fc.Errorf(http.StatusNotFound, "VersionNotFound", "qualifier '%s' does not exist: only LATEST is served", q)
+}
+
+// decodeJSON decodes a JSON request body strictly enough to catch wrong
+// types, and names the offending field.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fc.InvalidArgument("field %s has the wrong type: got %s, want %s", te.Field, te.Value, te.Type)
+		}
+		return fc.InvalidArgument("request body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return fc.InvalidArgument("request body has trailing data after the JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package api
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/sandbox"
+	"github.com/yun-fc/yun/internal/scheduler"
+)
+
+// Invocation request headers (fc3-api.md §4).
+const (
+	headerInvocationType = "x-fc-invocation-type"
+	headerLogType        = "x-fc-log-type"
+)
+
+// passedResponseHeaders are the custom-runtime response headers an invoke
+// answer passes on; hop-by-hop and x-fc-* headers are Yun's own.
+var passedResponseHeaders = []string{"Content-Type", "Content-Encoding", "Content-Disposition", "Cache-Control"}
+
+func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
+	if err := checkQualifier(r.URL.Query().Get("qualifier")); err != nil {
+		return err
+	}
+	tail, err := parseInvokeHeaders(r.Header)
+	if err != nil {
+		return err
+	}
+	cf, err := s.functions.get(ctx, account, name, func(f *fc.Function) *scheduler.Target { return s.target(account, f) })
+	if err != nil {
+		return notFound(name, err)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	inv := &sandbox.Invocation{RequestID: requestID(ctx), Body: body, WantLog: tail}
+	res, err := s.sched.Invoke(ctx, cf.target, inv)
+	var initErr *sandbox.InitError
+	if errors.As(err, &initErr) {
+		res, err = &sandbox.Result{ErrorType: sandbox.ErrorInitialization, Body: initErr.Body, Log: initErr.Log}, nil
+	}
+	if err != nil {
+		return err
+	}
+	writeInvokeResult(w, cf.fn, res, tail)
+	return nil
+}
+
+// parseInvokeHeaders checks the invocation type and log type; it reports
+// whether the caller asked for the log tail.
+func parseInvokeHeaders(h http.Header) (tail bool, err error) {
+	switch t := h.Get(headerInvocationType); {
+	case t == "" || strings.EqualFold(t, "Sync"):
+	case strings.EqualFold(t, "Async"):
+		return false, fc.Errorf(http.StatusBadRequest, fc.CodeNotSupported, "asynchronous invocation is not supported by this Yun version yet")
+	default:
+		return false, fc.InvalidArgument("%s %q is invalid: Sync or Async", headerInvocationType, t)
+	}
+	switch l := h.Get(headerLogType); {
+	case l == "" || strings.EqualFold(l, "None"):
+		return false, nil
+	case strings.EqualFold(l, "Tail"):
+		return true, nil
+	default:
+		return false, fc.InvalidArgument("%s %q is invalid: None or Tail", headerLogType, l)
+	}
+}
+
+func writeInvokeResult(w http.ResponseWriter, f *fc.Function, res *sandbox.Result, tail bool) {
+	h := w.Header()
+	for _, k := range passedResponseHeaders {
+		if v := res.Header.Get(k); v != "" {
+			h.Set(k, v)
+		}
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/octet-stream")
+	}
+	h.Set("x-fc-code-checksum", f.CodeChecksum)
+	h.Set("x-fc-invocation-service-version", "LATEST")
+	if res.ErrorType != "" {
+		h.Set("x-fc-error-type", res.ErrorType)
+	}
+	if tail {
+		log := res.Log
+		if len(log) > fc.MaxTailLog {
+			log = log[len(log)-fc.MaxTailLog:]
+		}
+		h.Set("x-fc-log-result", base64.StdEncoding.EncodeToString(log))
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(res.Body)
+}
+
+// target derives what the scheduler needs to run a function.
+func (s *Server) target(account string, f *fc.Function) *scheduler.Target {
+	spec := sandbox.Spec{
+		AccountID: account, Region: s.cfg.Region, Function: f.FunctionName,
+		Qualifier: "LATEST", VersionID: "LATEST", Runtime: f.Runtime, Handler: f.Handler,
+		Env: f.EnvironmentVariables, MemoryMB: f.MemorySize, CPU: f.CPU, DiskMB: f.DiskSize,
+		Timeout: time.Duration(f.Timeout) * time.Second,
+	}
+	if lc := f.InstanceLifecycleConfig; lc != nil {
+		spec.Initializer = hook(lc.Initializer, fc.DefaultInitTimeout)
+		spec.PreStop = hook(lc.PreStop, fc.DefaultInitTimeout)
+	}
+	if c := f.CustomRuntimeConfig; c != nil {
+		spec.Command, spec.Args, spec.Port = c.Command, c.Args, c.Port
+	}
+	if spec.Port == 0 {
+		spec.Port = fc.DefaultPort
+	}
+	return &scheduler.Target{
+		Key:          cacheKey(account, f.FunctionName) + "/LATEST/" + revision(f),
+		Function:     cacheKey(account, f.FunctionName),
+		Spec:         spec,
+		CodeChecksum: f.CodeChecksum,
+		Concurrency:  f.InstanceConcurrency,
+		Timeout:      spec.Timeout,
+	}
+}
+
+func hook(h *fc.LifecycleHook, defaultTimeout int) *sandbox.Hook {
+	if h == nil || h.Handler == "" {
+		return nil
+	}
+	t := h.Timeout
+	if t == 0 {
+		t = defaultTimeout
+	}
+	return &sandbox.Hook{Handler: h.Handler, Timeout: time.Duration(t) * time.Second}
+}

@@ -1,0 +1,213 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/yun-fc/yun/internal/acs3"
+	"github.com/yun-fc/yun/internal/blob"
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/sandbox"
+	"github.com/yun-fc/yun/internal/scheduler"
+	"github.com/yun-fc/yun/internal/store"
+)
+
+// apiPrefix starts every FC 3.0 path.
+const apiPrefix = "/2023-03-30/"
+
+// maxJSONBody bounds management request bodies: a 100 MB zip is ~134 MB of
+// base64, plus the rest of the function's JSON.
+const maxJSONBody = fc.MaxZipFile/3*4 + 4<<20
+
+// Config configures the API service. The zero value is usable.
+type Config struct {
+	// Region appears in ARNs and in the context given to functions.
+	// Default "cn-yun".
+	Region string
+	// PublicURL is the base URL clients reach this server at; it prefixes
+	// GetFunctionCode download links. Default: derived from the request's Host.
+	PublicURL string
+	// CodeURLKey signs code download links; a random key if empty (links
+	// then die with the process).
+	CodeURLKey []byte
+	// CodeURLTTL is how long a download link is valid. Default 10 minutes.
+	CodeURLTTL time.Duration
+	// MaxSkew is the accepted clock difference of signed requests. Default 15 min.
+	MaxSkew time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.Region == "" {
+		c.Region = "cn-yun"
+	}
+	if c.CodeURLTTL == 0 {
+		c.CodeURLTTL = 10 * time.Minute
+	}
+	if len(c.CodeURLKey) == 0 {
+		c.CodeURLKey = randomBytes(32)
+	}
+}
+
+// invoker is what the API needs of the scheduler.
+type invoker interface {
+	Invoke(ctx context.Context, t *scheduler.Target, inv *sandbox.Invocation) (*sandbox.Result, error)
+	Retire(function string)
+}
+
+// Deps are the components the API service uses.
+type Deps struct {
+	Store     store.Store
+	Blobs     blob.Store
+	Scheduler invoker
+	// Runtimes lists the runtimes this node can run.
+	Runtimes []string
+	Logger   *slog.Logger
+}
+
+// Server is the API service; it is an http.Handler.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	store     store.Store
+	blobs     blob.Store
+	sched     invoker
+	runtimes  []string
+	verifier  *acs3.Verifier
+	functions *functionCache
+	keys      sync.Map // access key id -> *store.AccessKey
+	mux       *http.ServeMux
+	now       func() time.Time
+}
+
+// New builds the API service.
+func New(cfg Config, d Deps) *Server {
+	cfg.setDefaults()
+	s := &Server{cfg: cfg, log: d.Logger, store: d.Store, blobs: d.Blobs, sched: d.Scheduler,
+		runtimes: d.Runtimes, functions: newFunctionCache(d.Store), mux: http.NewServeMux(), now: time.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.verifier = &acs3.Verifier{Lookup: s.lookupSecret, MaxSkew: cfg.MaxSkew}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	p := strings.TrimSuffix(apiPrefix, "/")
+	s.handle("POST "+p+"/functions", s.createFunction)
+	s.handle("GET "+p+"/functions", s.listFunctions)
+	s.handle("GET "+p+"/functions/{name}", s.getFunction)
+	s.handle("PUT "+p+"/functions/{name}", s.updateFunction)
+	s.handle("DELETE "+p+"/functions/{name}", s.deleteFunction)
+	s.handle("GET "+p+"/functions/{name}/code", s.getFunctionCode)
+	s.handle("POST "+p+"/functions/{name}/invocations", s.invokeFunction)
+	s.mux.HandleFunc("GET "+codePath+"{token}", s.downloadCode)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, fc.Errorf(http.StatusBadRequest, fc.CodePathNotSupported,
+			"'%s' against '%s' is not supported", r.Method, r.URL.EscapedPath()))
+	})
+}
+
+// handlerFunc is an API handler: it returns an error instead of writing one.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(pattern string, h handlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// ServeHTTP gives every request its id, authenticates FC API calls and
+// routes them.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := newRequestID(s.now())
+	w.Header().Set("x-fc-request-id", id)
+	ctx := context.WithValue(r.Context(), keyRequestID, id)
+	r = r.WithContext(ctx)
+	if strings.HasPrefix(r.URL.Path, apiPrefix) {
+		account, err := s.authenticate(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(ctx, keyAccount, account))
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// authenticate reads the body (bounded), verifies the ACS3 signature and
+// returns the caller's account. The body is put back for the handler.
+func (s *Server) authenticate(r *http.Request) (string, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return "", err
+	}
+	akID, err := s.verifier.Verify(r.Context(), r, body)
+	if err != nil {
+		return "", err
+	}
+	k, err := s.accessKey(r.Context(), akID)
+	if err != nil {
+		return "", err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return k.AccountID, nil
+}
+
+// readBody reads the whole body within the limit for its operation.
+func readBody(r *http.Request) ([]byte, error) {
+	limit := int64(maxJSONBody)
+	tooLarge := fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
+		"request body exceeds the maximum allowed size (%d bytes)", limit)
+	if strings.HasSuffix(r.URL.Path, "/invocations") {
+		limit = fc.MaxSyncPayload
+		tooLarge = fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
+			"payload size exceeds maximum allowed size (%d bytes)", limit)
+	}
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge
+	}
+	return body, nil
+}
+
+func (s *Server) lookupSecret(ctx context.Context, akID string) (string, error) {
+	k, err := s.accessKey(ctx, akID)
+	if err != nil {
+		return "", err
+	}
+	return k.Secret, nil
+}
+
+// accessKey returns an enabled access key, cached after the first lookup.
+func (s *Server) accessKey(ctx context.Context, akID string) (*store.AccessKey, error) {
+	if k, ok := s.keys.Load(akID); ok {
+		return k.(*store.AccessKey), nil
+	}
+	k, err := s.store.GetAccessKey(ctx, akID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Disabled) {
+		return nil, fmt.Errorf("invalid access key ID '%s': %w", akID, acs3.ErrUnknownAccessKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.keys.Store(akID, k)
+	return k, nil
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/yun-fc/yun/internal/daemon"
+)
+
+func (e *env) serverCommand() *cobra.Command {
+	var cfg daemon.Config
+	var logLevel string
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run a Yun node with embedded storage",
+		Long: `Run a Yun node: the FC 3.0 API, the scheduler and the execution engine, with
+metadata and code stored in the data directory. On first start it creates an
+admin access key and writes a client config that the yun CLI picks up.
+
+Environment: YUN_DATA_DIR, YUN_LISTEN, and on first start
+YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.DataDir = first(cfg.DataDir, e.getenv("YUN_DATA_DIR"))
+			cfg.Listen = first(cfg.Listen, e.getenv("YUN_LISTEN"))
+			cfg.AdminAccessKeyID = e.getenv("YUN_ADMIN_ACCESS_KEY_ID")
+			cfg.AdminAccessKeySecret = e.getenv("YUN_ADMIN_ACCESS_KEY_SECRET")
+			cfg.ClientConfigPath = first(cfg.ClientConfigPath, e.configPath, e.getenv("YUN_CONFIG"))
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return fmt.Errorf("--log-level %q: %w", logLevel, err)
+			}
+			cfg.Logger = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+			return daemon.Run(cmd.Context(), cfg, e.banner)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.DataDir, "data-dir", "", "data directory (env YUN_DATA_DIR; default ~/.local/share/yun)")
+	f.StringVar(&cfg.Listen, "listen", "", "API listen address (env YUN_LISTEN; default 127.0.0.1:9900)")
+	f.StringVar(&cfg.Region, "region", "", "region name used in ARNs (default cn-yun)")
+	f.StringVar(&cfg.PublicURL, "public-url", "", "base URL clients use to reach this node (default http://<listen>)")
+	f.StringVar(&cfg.ClientConfigPath, "client-config", "", `where to write the CLI config ("-" for nowhere; default ~/.config/yun/config.json)`)
+	f.DurationVar(&cfg.KeepAlive, "keep-alive", 5*time.Minute, "how long idle instances are kept")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight invocations may take to finish on SIGTERM")
+	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	return cmd
+}
+
+// banner tells the operator where Yun is and what to run next.
+func (e *env) banner(d *daemon.Daemon) {
+	cfgPath := d.ClientConfigPath()
+	fmt.Fprintf(e.stdout, "Yun is running.\n  endpoint:   %s\n  account:    %s\n  access key: %s\n",
+		d.Endpoint(), d.ClientConfig().AccountID, d.ClientConfig().AccessKeyID)
+	if cfgPath != "" {
+		fmt.Fprintf(e.stdout, "  CLI config: %s (the yun CLI on this machine uses it)\n", cfgPath)
+	}
+	fmt.Fprintf(e.stdout, "\nIsolation: instances run as plain child processes, NOT sandboxed yet; run only code you trust.\n")
+	fmt.Fprintf(e.stdout, "\nNext, in another terminal:\n  yun deploy examples/hello-node --name hello --runtime nodejs20 --handler index.handler\n  yun invoke hello --data '{\"name\":\"Yun\"}'\n")
+}

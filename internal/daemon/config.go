@@ -1,0 +1,87 @@
+package daemon
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config configures a Yun node. The zero value plus a DataDir is usable;
+// Validate fills the documented defaults.
+type Config struct {
+	// DataDir holds metadata, code and instance scratch space.
+	// Default $YUN_DATA_DIR, else $XDG_DATA_HOME/yun, else ~/.local/share/yun.
+	DataDir string
+	// Listen is the API's address. Default 127.0.0.1:9900 (loopback only).
+	Listen string
+	// Region appears in ARNs. Default cn-yun.
+	Region string
+	// PublicURL is how clients reach the API, if not http://<Listen>.
+	PublicURL string
+	// AdminAccessKeyID/Secret, when set on first start, become the admin
+	// key instead of a generated one (as MinIO's root credentials).
+	AdminAccessKeyID     string
+	AdminAccessKeySecret string
+	// ClientConfigPath is where the CLI's config is written: endpoint and
+	// admin keys. Default client.DefaultConfigPath(); "-" writes none.
+	ClientConfigPath string
+	// KeepAlive is how long idle on-demand instances stay. Default 5m.
+	KeepAlive time.Duration
+	// ShutdownTimeout bounds how long in-flight invocations may take to
+	// finish on SIGTERM. Default 30s.
+	ShutdownTimeout time.Duration
+	// CodeCacheBytes bounds the unpacked code cache. Default 2 GiB.
+	CodeCacheBytes int64
+	Logger         *slog.Logger
+}
+
+// DefaultDataDir is the data directory used when none is configured.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "yun")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "yun")
+	}
+	return filepath.Join(home, ".local", "share", "yun")
+}
+
+// Validate fills defaults and checks the values.
+func (c *Config) Validate() error {
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir()
+	}
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:9900"
+	}
+	if c.Region == "" {
+		c.Region = "cn-yun"
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = 5 * time.Minute
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.CodeCacheBytes == 0 {
+		c.CodeCacheBytes = 2 << 30
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("daemon: Listen %q: %w", c.Listen, err)
+	}
+	if (c.AdminAccessKeyID == "") != (c.AdminAccessKeySecret == "") {
+		return fmt.Errorf("daemon: AdminAccessKeyID and AdminAccessKeySecret must be given together")
+	}
+	if c.KeepAlive < 0 || c.ShutdownTimeout < 0 || c.CodeCacheBytes < 0 {
+		return fmt.Errorf("daemon: KeepAlive %v, ShutdownTimeout %v and CodeCacheBytes %d must not be negative",
+			c.KeepAlive, c.ShutdownTimeout, c.CodeCacheBytes)
+	}
+	return nil
+}

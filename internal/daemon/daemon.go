@@ -1,0 +1,202 @@
+// Package daemon is Yun's composition root: it turns a Config into running
+// components — store, code store and cache, execution engine, scheduler, API —
+// starts them in that order and stops them in reverse.
+//
+// Data directory layout:
+//
+//	meta.db      bbolt metadata (accounts, keys, functions)
+//	code/        code packages by checksum
+//	cache/code/  unpacked code packages (rebuilt at will)
+//	run/         instance scratch directories (cleared at start)
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/yun-fc/yun/internal/api"
+	"github.com/yun-fc/yun/internal/blob"
+	blobfs "github.com/yun-fc/yun/internal/blob/fs"
+	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/scheduler"
+	"github.com/yun-fc/yun/internal/store"
+	"github.com/yun-fc/yun/internal/store/bolt"
+)
+
+// Daemon is one running Yun node.
+type Daemon struct {
+	cfg       Config
+	store     store.Store
+	sched     *scheduler.Scheduler
+	http      *http.Server
+	listener  net.Listener
+	adminKey  *store.AccessKey
+	served    chan error
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens the data directory and builds every component. Nothing listens
+// until Start.
+func New(cfg Config) (d *Daemon, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("daemon: data dir: %w", err)
+	}
+	d = &Daemon{cfg: cfg}
+	defer func() {
+		if err != nil {
+			d.closeStore()
+		}
+	}()
+	if d.store, err = bolt.Open(filepath.Join(cfg.DataDir, "meta.db")); err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	if d.adminKey, err = ensureAdmin(context.Background(), d.store, &cfg); err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	blobs, err := blobfs.New(filepath.Join(cfg.DataDir, "code"))
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	cache, err := blob.NewCache(filepath.Join(cfg.DataDir, "cache", "code"), blobs, cfg.CodeCacheBytes, blob.Limits{}, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	engine, err := process.New(process.Config{RunDir: filepath.Join(cfg.DataDir, "run"), Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	if d.sched, err = scheduler.New(scheduler.Config{KeepAlive: cfg.KeepAlive}, engine, cache, cfg.Logger); err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	handler := api.New(api.Config{Region: cfg.Region, PublicURL: cfg.PublicURL},
+		api.Deps{Store: d.store, Blobs: blobs, Scheduler: d.sched, Runtimes: engine.Runtimes(), Logger: cfg.Logger})
+	d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	return d, nil
+}
+
+// Start listens and serves in the background, then writes the CLI's config.
+func (d *Daemon) Start() error {
+	ln, err := net.Listen("tcp", d.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("daemon: listen: %w", err)
+	}
+	d.listener = ln
+	d.served = make(chan error, 1)
+	go func() { d.served <- d.http.Serve(ln) }()
+	if err := d.writeClientConfig(); err != nil {
+		return err
+	}
+	d.cfg.Logger.Info("yun listening", "endpoint", d.Endpoint(), "dataDir", d.cfg.DataDir)
+	return nil
+}
+
+// Endpoint is the API's base URL.
+func (d *Daemon) Endpoint() string {
+	if d.cfg.PublicURL != "" {
+		return d.cfg.PublicURL
+	}
+	addr := d.cfg.Listen
+	if d.listener != nil {
+		addr = d.listener.Addr().String()
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// ClientConfig is what the local CLI needs to talk to this node as admin.
+func (d *Daemon) ClientConfig() *client.Config {
+	return &client.Config{Endpoint: d.Endpoint(), AccessKeyID: d.adminKey.ID,
+		AccessKeySecret: d.adminKey.Secret, AccountID: d.adminKey.AccountID}
+}
+
+// ClientConfigPath is where the CLI config was written, or "".
+func (d *Daemon) ClientConfigPath() string {
+	switch d.cfg.ClientConfigPath {
+	case "-":
+		return ""
+	case "":
+		return client.DefaultConfigPath()
+	}
+	return d.cfg.ClientConfigPath
+}
+
+func (d *Daemon) writeClientConfig() error {
+	path := d.ClientConfigPath()
+	if path == "" {
+		return nil
+	}
+	if err := d.ClientConfig().Save(path); err != nil {
+		return fmt.Errorf("daemon: write client config: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests, lets in-flight invocations finish until
+// ctx is done, stops every instance and closes the store. Idempotent.
+func (d *Daemon) Shutdown(ctx context.Context) error {
+	d.closeOnce.Do(func() {
+		var errs []error
+		if d.listener != nil {
+			if err := d.http.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+				d.http.Close()
+			}
+			if err := <-d.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs = append(errs, err)
+			}
+		}
+		if err := d.sched.Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("scheduler: %w", err))
+		}
+		errs = append(errs, d.closeStore())
+		d.closeErr = errors.Join(errs...)
+	})
+	return d.closeErr
+}
+
+func (d *Daemon) closeStore() error {
+	if d.store == nil {
+		return nil
+	}
+	return d.store.Close()
+}
+
+// Run starts a node, reports it on banner, serves until ctx is done and then
+// shuts down within the configured timeout.
+func Run(ctx context.Context, cfg Config, banner func(*Daemon)) error {
+	d, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := d.Start(); err != nil {
+		d.Shutdown(context.Background())
+		return err
+	}
+	if banner != nil {
+		banner(d)
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-d.served:
+		d.served <- err
+	}
+	d.cfg.Logger.Info("yun shutting down", "timeout", d.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
+	defer cancel()
+	return d.Shutdown(sctx)
+}

@@ -1,0 +1,161 @@
+// End-to-end test of Yun with the official FC 3.0 Node SDK, unchanged.
+// Run by tests/sdk_test.go against a real `yun server`; it passes:
+//   YUN_SDK_ENDPOINT  host:port of the server
+//   YUN_SDK_AK, YUN_SDK_SECRET  an access key pair
+//   YUN_SDK_FIXTURES  a directory of <function>.zip.b64 code packages
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import FC, * as $FC from '@alicloud/fc20230330';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set: this test is run by tests/sdk_test.go`);
+  return v;
+};
+const client = new FC.default(new $OpenApiUtil.Config({
+  accessKeyId: env('YUN_SDK_AK'), accessKeySecret: env('YUN_SDK_SECRET'),
+  regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http',
+}));
+const zip = (name) => readFileSync(join(env('YUN_SDK_FIXTURES'), `${name}.zip.b64`), 'utf8');
+// Invocations may run longer than the SDK's 3 s default (fc3-api.md §1).
+const runtime = new $dara.RuntimeOptions({ readTimeout: 30000, connectTimeout: 30000 });
+const prefix = `sdk-${process.pid}-`;
+
+async function invoke(name, payload, { tail = false } = {}) {
+  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) });
+  const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Sync', xFcLogType: tail ? 'Tail' : 'None' });
+  const res = await client.invokeFunctionWithOptions(name, req, headers, runtime);
+  const chunks = [];
+  for await (const c of res.body) chunks.push(c);
+  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() };
+}
+
+async function create(name, fields) {
+  const body = new $FC.CreateFunctionInput({ functionName: name, ...fields });
+  return (await client.createFunction(new $FC.CreateFunctionRequest({ body }))).body;
+}
+
+async function rejects(promise, status, code) {
+  await assert.rejects(promise, (err) => {
+    assert.equal(err.statusCode, status, `status of ${err.message}`);
+    assert.equal(err.code, code, `code of ${err.message}`);
+    assert.match(err.message, /request id: 1-/);
+    return true;
+  });
+}
+
+test('function lifecycle: create, get, list with pagination, update, code, delete', async () => {
+  const names = [1, 2, 3].map((i) => `${prefix}life-${i}`);
+  for (const n of names) {
+    const f = await create(n, { runtime: 'nodejs20', handler: 'index.handler', memorySize: 256,
+      code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }), tags: [new $FC.Tag({ key: 'team', value: 'yun' })] });
+    assert.equal(f.functionName, n);
+    assert.equal(f.state, 'Active');
+    assert.equal(f.lastUpdateStatus, 'Successful');
+    assert.match(f.functionArn, new RegExp(`^acs:fc:cn-yun:\\d+:functions/${n}$`));
+    assert.match(f.codeChecksum, /^\d+$/);
+    assert.equal(f.cpu, 0.15, 'cpu follows memory at 1 vCPU per 2 GB, in steps of 0.05');
+  }
+  const got = (await client.getFunction(names[0], new $FC.GetFunctionRequest({}))).body;
+  assert.equal(got.memorySize, 256);
+  assert.deepEqual(got.tags.map((t) => [t.key, t.value]), [['team', 'yun']]);
+
+  const page1 = (await client.listFunctions(new $FC.ListFunctionsRequest({ prefix: `${prefix}life-`, limit: 2 }))).body;
+  assert.deepEqual(page1.functions.map((f) => f.functionName), names.slice(0, 2));
+  assert.ok(page1.nextToken, 'a first page of 2 out of 3 has a nextToken');
+  const page2 = (await client.listFunctions(new $FC.ListFunctionsRequest({ prefix: `${prefix}life-`, limit: 2, nextToken: page1.nextToken }))).body;
+  assert.deepEqual(page2.functions.map((f) => f.functionName), names.slice(2));
+  assert.ok(!page2.nextToken, 'the last page has no nextToken');
+
+  const upd = (await client.updateFunction(names[0], new $FC.UpdateFunctionRequest({
+    body: new $FC.UpdateFunctionInput({ description: 'updated', timeout: 10 }) }))).body;
+  assert.equal(upd.description, 'updated');
+  assert.equal(upd.timeout, 10);
+  assert.equal(upd.memorySize, 256, 'a partial update keeps the other fields');
+
+  const code = (await client.getFunctionCode(names[0], new $FC.GetFunctionCodeRequest({}))).body;
+  assert.equal(code.checksum, got.codeChecksum);
+  const dl = await fetch(code.url);
+  assert.equal(dl.status, 200);
+  assert.equal(Buffer.from(await dl.arrayBuffer()).toString('base64'), zip('hello-node').trim());
+
+  for (const n of names) await client.deleteFunction(n);
+  await rejects(client.getFunction(names[0], new $FC.GetFunctionRequest({})), 404, 'FunctionNotFound');
+});
+
+test('invoke Node.js, Python and custom runtimes with Tail logs', async () => {
+  const cases = [
+    { name: `${prefix}node`, runtime: 'nodejs20', handler: 'index.handler', zip: 'hello-node' },
+    { name: `${prefix}python`, runtime: 'python3.10', handler: 'index.handler', zip: 'hello-python' },
+    { name: `${prefix}custom`, runtime: 'custom.debian12', handler: 'index.handler', zip: 'hello-custom',
+      customRuntimeConfig: new $FC.CustomRuntimeConfig({ port: 9000 }) },
+  ];
+  for (const c of cases) {
+    await create(c.name, { runtime: c.runtime, handler: c.handler, customRuntimeConfig: c.customRuntimeConfig,
+      code: new $FC.InputCodeLocation({ zipFile: zip(c.zip) }) });
+    const res = await invoke(c.name, JSON.stringify({ name: 'SDK' }), { tail: true });
+    assert.equal(res.status, 200, c.name);
+    assert.equal(res.headers['x-fc-error-type'], undefined, `${c.name}: ${res.body}`);
+    assert.match(res.body, /Hello, SDK/, c.name);
+    assert.match(res.headers['x-fc-request-id'], /^1-/);
+    const log = Buffer.from(res.headers['x-fc-log-result'], 'base64').toString();
+    assert.match(log, new RegExp(`FC Invoke Start RequestId: ${res.headers['x-fc-request-id']}`), c.name);
+    assert.match(log, new RegExp(`FC Invoke End RequestId: ${res.headers['x-fc-request-id']}`), c.name);
+    await client.deleteFunction(c.name);
+  }
+});
+
+test('user errors, initializer and timeout come back as FC reports them', async () => {
+  const err = `${prefix}err`;
+  await create(err, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('node-error') }) });
+  const e = await invoke(err, '{}');
+  assert.equal(e.status, 200);
+  assert.equal(e.headers['x-fc-error-type'], 'UnhandledInvocationError');
+  const body = JSON.parse(e.body);
+  assert.equal(body.errorMessage, 'boom');
+  assert.equal(body.errorType, 'Error');
+  assert.ok(Array.isArray(body.stackTrace));
+
+  const init = `${prefix}init`;
+  await create(init, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('node-init') }),
+    instanceLifecycleConfig: new $FC.InstanceLifecycleConfig({ initializer: new $FC.LifecycleHook({ handler: 'index.initialize', timeout: 5 }) }) });
+  const i = await invoke(init, '');
+  assert.equal(i.headers['x-fc-error-type'], undefined, i.body);
+  assert.equal(i.body, 'initialized=1');
+
+  const slow = `${prefix}slow`;
+  await create(slow, { runtime: 'nodejs20', handler: 'index.handler', timeout: 1, code: new $FC.InputCodeLocation({ zipFile: zip('node-slow') }) });
+  const s = await invoke(slow, '');
+  assert.equal(s.headers['x-fc-error-type'], 'UnhandledInvocationError');
+  assert.match(JSON.parse(s.body).errorMessage, /timed out after 1 second/);
+  for (const n of [err, init, slow]) await client.deleteFunction(n);
+});
+
+test('bad input gets FC errors the SDK understands', async () => {
+  const code = new $FC.InputCodeLocation({ zipFile: zip('hello-node') });
+  await rejects(create('1bad', { runtime: 'nodejs20', handler: 'index.handler', code }), 400, 'InvalidArgument');
+  await rejects(create(`${prefix}bad-rt`, { runtime: 'java8', handler: 'index.handler', code }), 400, 'InvalidArgument');
+  await rejects(create(`${prefix}bad-mem`, { runtime: 'nodejs20', handler: 'index.handler', memorySize: 100, code }), 400, 'InvalidArgument');
+  await rejects(create(`${prefix}bad-zip`, { runtime: 'nodejs20', handler: 'index.handler',
+    code: new $FC.InputCodeLocation({ zipFile: Buffer.from('not a zip').toString('base64') }) }), 400, 'InvalidArgument');
+  await rejects(client.getFunction(`${prefix}missing`, new $FC.GetFunctionRequest({})), 404, 'FunctionNotFound');
+  await rejects(invoke(`${prefix}missing`, '{}'), 404, 'FunctionNotFound');
+  const dup = `${prefix}bad-dup`;
+  await create(dup, { runtime: 'nodejs20', handler: 'index.handler', code });
+  await rejects(create(dup, { runtime: 'nodejs20', handler: 'index.handler', code }), 409, 'FunctionAlreadyExists');
+  await client.deleteFunction(dup);
+  const list = (await client.listFunctions(new $FC.ListFunctionsRequest({ prefix: `${prefix}bad-` }))).body;
+  assert.deepEqual(list.functions, [], 'rejected creates left nothing behind');
+
+  const wrongKey = new FC.default(new $OpenApiUtil.Config({ accessKeyId: 'YUNNOSUCHKEY', accessKeySecret: 'x',
+    regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http' }));
+  await rejects(wrongKey.listFunctions(new $FC.ListFunctionsRequest({})), 403, 'InvalidAccessKeyID');
+  const wrongSecret = new FC.default(new $OpenApiUtil.Config({ accessKeyId: env('YUN_SDK_AK'), accessKeySecret: 'wrong',
+    regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http' }));
+  await rejects(wrongSecret.listFunctions(new $FC.ListFunctionsRequest({})), 403, 'SignatureNotMatch');
+});

@@ -1,0 +1,4 @@
+exports.handler = async (event, context) => {
+  console.log('about to fail', context.requestId);
+  throw new Error('boom');
+};
