@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/yun-fc/yun/internal/client"
 )
@@ -49,5 +51,42 @@ func assertFunctions(t *testing.T, c *client.Client, want int) {
 	}
 	if len(list.Functions) != want {
 		t.Fatalf("got %d functions after restart, want %d", len(list.Functions), want)
+	}
+}
+
+// TestGracefulShutdown: on SIGTERM the server stops accepting but lets an
+// in-flight invocation finish, then exits cleanly.
+func TestGracefulShutdown(t *testing.T) {
+	n := startNode(t, "")
+	c, ctx := n.client(), context.Background()
+	in := fn("slow", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-slow"))
+	in.Timeout = ptr(10)
+	if _, err := c.CreateFunction(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Invoke(ctx, "slow", client.InvokeOptions{Body: []byte("1")}); err != nil {
+		t.Fatalf("warm-up: %v", err)
+	}
+	type result struct {
+		res *client.InvokeResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := c.Invoke(ctx, "slow", client.InvokeOptions{Body: []byte("2000")})
+		done <- result{res, err}
+	}()
+	time.Sleep(500 * time.Millisecond) // let the request reach the warm instance
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	r := <-done
+	if r.err != nil || string(r.res.Body) != "slept 2000 ms" {
+		t.Fatalf("in-flight invocation across SIGTERM: got %v, %v; want it to finish", r.res, r.err)
+	}
+	<-n.done
+	if code := n.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code after SIGTERM: got %d, want 0\n%s", code, n.stderr.String())
+	}
+	if _, err := c.ListFunctions(ctx, client.ListOptions{}); err == nil {
+		t.Errorf("the server still answers after shutting down")
 	}
 }

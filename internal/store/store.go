@@ -8,6 +8,7 @@
 //	accounts/{accountID}                 -> Account JSON
 //	keys/{accessKeyID}                   -> AccessKey JSON
 //	functions/{accountID}/{functionName} -> fc.Function JSON
+//	docs/{kind}/{accountID}/{name}       -> a document's JSON (see Doc)
 //
 // Names sort byte-wise; ListFunctions pages in that order. A write returns
 // only once it is durable (bbolt: fsync on commit).
@@ -68,5 +69,29 @@ type Store interface {
 	// refers to the code checksum (so the package may not be deleted).
 	CodeInUse(ctx context.Context, checksum string) (bool, error)
 
+	// Documents are the account's smaller resources — provision, concurrency
+	// and async-invoke configs, triggers, versions, aliases … — stored as JSON
+	// by kind and name. Names may contain '/' (e.g. "fn/qualifier").
+	PutDoc(ctx context.Context, d *Doc) error
+	// GetDoc returns ErrNotFound if there is no such document.
+	GetDoc(ctx context.Context, accountID, kind, name string) (*Doc, error)
+	// DeleteDoc returns ErrNotFound if there is no such document.
+	DeleteDoc(ctx context.Context, accountID, kind, name string) error
+	// ListDocs returns, sorted by name, up to limit documents of the account
+	// and kind whose names start with prefix and sort after startAfter. A
+	// limit of zero or less means no limit.
+	ListDocs(ctx context.Context, accountID, kind, prefix, startAfter string, limit int) ([]*Doc, error)
+	// ListKind returns every document of a kind across all accounts, for the
+	// components that reconcile them (the scheduler, timers).
+	ListKind(ctx context.Context, kind string) ([]*Doc, error)
+
 	Close() error
+}
+
+// Doc is one stored document.
+type Doc struct {
+	AccountID string
+	Kind      string
+	Name      string
+	Value     []byte // JSON
 }

@@ -56,7 +56,7 @@ func Open(path string) (*Store, error) {
 
 // initBuckets creates the top-level buckets and checks the schema version.
 func initBuckets(tx *bbolt.Tx) error {
-	for _, name := range [][]byte{bucketMeta, bucketAccounts, bucketKeys, bucketFunctions} {
+	for _, name := range [][]byte{bucketMeta, bucketAccounts, bucketKeys, bucketFunctions, bucketDocs} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("bucket %s: %w", name, err)
 		}

@@ -8,6 +8,8 @@
 //	keys       {accessKeyID}     -> store.AccessKey JSON
 //	functions  {accountID}/      nested bucket per account, created on its first function
 //	             {functionName}  -> fc.Function JSON
+//	docs       {kind}/           nested bucket per document kind
+//	             {accountID}/{name} -> the document's JSON
 //
 // This is store's logical key schema with the account as a nested bucket, so
 // listing one account's functions is a cursor walk over that bucket alone.

@@ -55,6 +55,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResultsAreCopies", testResultsAreCopies},
 		{"ContextDone", testContextDone},
 		{"CloseIdempotent", testCloseIdempotent},
+		{"Docs", testDocs},
+		{"DocsPaging", testDocsPaging},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
