@@ -84,14 +84,16 @@ type Server struct {
 	functions *functionCache
 	keys      sync.Map // access key id -> *store.AccessKey
 	mux       *http.ServeMux
-	now       func() time.Time
+	// registered holds the route shapes with a handler (see routeShape).
+	registered map[string]bool
+	now        func() time.Time
 }
 
 // New builds the API service.
 func New(cfg Config, d Deps) *Server {
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, log: d.Logger, store: d.Store, blobs: d.Blobs, sched: d.Scheduler,
-		runtimes: d.Runtimes, functions: newFunctionCache(d.Store), mux: http.NewServeMux(), now: time.Now}
+		runtimes: d.Runtimes, functions: newFunctionCache(d.Store), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -109,6 +111,7 @@ func (s *Server) routes() {
 	s.handle("DELETE "+p+"/functions/{name}", s.deleteFunction)
 	s.handle("GET "+p+"/functions/{name}/code", s.getFunctionCode)
 	s.handle("POST "+p+"/functions/{name}/invocations", s.invokeFunction)
+	s.unsupportedRoutes()
 	s.mux.HandleFunc("GET "+codePath+"{token}", s.downloadCode)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fc.Errorf(http.StatusBadRequest, fc.CodePathNotSupported,
@@ -120,6 +123,7 @@ func (s *Server) routes() {
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) handle(pattern string, h handlerFunc) {
+	s.registered[routeShape(pattern)] = true
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
