@@ -35,6 +35,7 @@ import (
 type Daemon struct {
 	cfg       Config
 	store     store.Store
+	cache     *blob.Cache
 	sched     *scheduler.Scheduler
 	http      *http.Server
 	listener  net.Listener
@@ -46,43 +47,49 @@ type Daemon struct {
 
 // New opens the data directory and builds every component. Nothing listens
 // until Start.
-func New(cfg Config) (d *Daemon, err error) {
+func New(cfg Config) (*Daemon, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("daemon: data dir: %w", err)
 	}
-	d = &Daemon{cfg: cfg}
-	defer func() {
-		if err != nil {
-			d.closeStore()
-		}
-	}()
-	if d.store, err = bolt.Open(filepath.Join(cfg.DataDir, "meta.db")); err != nil {
+	st, err := bolt.Open(filepath.Join(cfg.DataDir, "meta.db"))
+	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
-	if d.adminKey, err = ensureAdmin(context.Background(), d.store, &cfg); err != nil {
+	d, err := assemble(cfg, st)
+	if err != nil {
+		st.Close()
 		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	return d, nil
+}
+
+// assemble builds the components on an open store.
+func assemble(cfg Config, st store.Store) (*Daemon, error) {
+	d := &Daemon{cfg: cfg, store: st}
+	var err error
+	if d.adminKey, err = ensureAdmin(context.Background(), st, &cfg); err != nil {
+		return nil, err
 	}
 	blobs, err := blobfs.New(filepath.Join(cfg.DataDir, "code"))
 	if err != nil {
-		return nil, fmt.Errorf("daemon: %w", err)
+		return nil, err
 	}
-	cache, err := blob.NewCache(filepath.Join(cfg.DataDir, "cache", "code"), blobs, cfg.CodeCacheBytes, blob.Limits{}, cfg.Logger)
-	if err != nil {
-		return nil, fmt.Errorf("daemon: %w", err)
+	if d.cache, err = blob.NewCache(filepath.Join(cfg.DataDir, "cache", "code"), blobs, cfg.CodeCacheBytes, blob.Limits{}, cfg.Logger); err != nil {
+		return nil, err
 	}
 	engine, err := process.New(process.Config{RunDir: filepath.Join(cfg.DataDir, "run"), Logger: cfg.Logger})
 	if err != nil {
-		return nil, fmt.Errorf("daemon: %w", err)
+		return nil, err
 	}
-	if d.sched, err = scheduler.New(scheduler.Config{KeepAlive: cfg.KeepAlive}, engine, cache, cfg.Logger); err != nil {
-		return nil, fmt.Errorf("daemon: %w", err)
+	if d.sched, err = scheduler.New(scheduler.Config{KeepAlive: cfg.KeepAlive}, engine, d.cache, cfg.Logger); err != nil {
+		return nil, err
 	}
 	handler := api.New(api.Config{Region: cfg.Region, PublicURL: cfg.PublicURL},
-		api.Deps{Store: d.store, Blobs: blobs, Scheduler: d.sched, Runtimes: engine.Runtimes(), Logger: cfg.Logger})
-	d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+		api.Deps{Store: st, Blobs: blobs, Scheduler: d.sched, Runtimes: engine.Runtimes(), Logger: cfg.Logger})
+	d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	return d, nil
 }
 
@@ -147,7 +154,8 @@ func (d *Daemon) writeClientConfig() error {
 }
 
 // Shutdown stops accepting requests, lets in-flight invocations finish until
-// ctx is done, stops every instance and closes the store. Idempotent.
+// ctx is done, stops every instance, then closes the code cache and the
+// store. Idempotent.
 func (d *Daemon) Shutdown(ctx context.Context) error {
 	d.closeOnce.Do(func() {
 		var errs []error
@@ -163,17 +171,10 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 		if err := d.sched.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("scheduler: %w", err))
 		}
-		errs = append(errs, d.closeStore())
+		errs = append(errs, d.cache.Close(), d.store.Close())
 		d.closeErr = errors.Join(errs...)
 	})
 	return d.closeErr
-}
-
-func (d *Daemon) closeStore() error {
-	if d.store == nil {
-		return nil
-	}
-	return d.store.Close()
 }
 
 // Run starts a node, reports it on banner, serves until ctx is done and then
