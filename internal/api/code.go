@@ -62,14 +62,11 @@ func codeTooLarge() error {
 }
 
 func (s *Server) getFunctionCode(w http.ResponseWriter, r *http.Request) error {
-	name := r.PathValue("name")
-	if err := checkQualifier(r.URL.Query().Get("qualifier")); err != nil {
+	res, err := s.resolve(r.Context(), accountID(r.Context()), r.PathValue("name"), r.URL.Query().Get("qualifier"))
+	if err != nil {
 		return err
 	}
-	f, err := s.store.GetFunction(r.Context(), accountID(r.Context()), name)
-	if err != nil {
-		return notFound(name, err)
-	}
+	f := res.fn
 	token := s.codeToken(f.CodeChecksum, s.now().Add(s.cfg.CodeURLTTL))
 	writeJSON(w, http.StatusOK, &fc.OutputFuncCode{URL: s.baseURL(r) + codePath + token, Checksum: f.CodeChecksum})
 	return nil

@@ -52,21 +52,17 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.functions.invalidate(account, f.FunctionName)
+	s.resolved.invalidate(qualifiedKey(account, f.FunctionName, ""))
 	writeJSON(w, http.StatusOK, &f)
 	return nil
 }
 
 func (s *Server) getFunction(w http.ResponseWriter, r *http.Request) error {
-	name := r.PathValue("name")
-	if err := checkQualifier(r.URL.Query().Get("qualifier")); err != nil {
+	res, err := s.resolve(r.Context(), accountID(r.Context()), r.PathValue("name"), r.URL.Query().Get("qualifier"))
+	if err != nil {
 		return err
 	}
-	f, err := s.store.GetFunction(r.Context(), accountID(r.Context()), name)
-	if err != nil {
-		return notFound(name, err)
-	}
-	writeJSON(w, http.StatusOK, f)
+	writeJSON(w, http.StatusOK, res.fn)
 	return nil
 }
 
@@ -114,7 +110,8 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFound(name, err)
 	}
-	s.forget(account, name)
+	s.resolved.invalidate(qualifiedKey(account, name, fc.Latest))
+	s.sched.Retire(cacheKey(account, name))
 	writeJSON(w, http.StatusOK, f)
 	return nil
 }
@@ -125,20 +122,21 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFound(name, err)
 	}
+	if err := s.deleteVersionsAndAliases(ctx, account, name); err != nil {
+		return err
+	}
 	if err := s.store.DeleteFunction(ctx, account, name); err != nil {
 		return notFound(name, err)
 	}
-	s.forget(account, name)
+	s.resolved.invalidate(qualifiedKey(account, name, ""))
+	s.sched.Retire(cacheKey(account, name))
 	s.collectCode(f.CodeChecksum)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// forget drops everything derived from a function that changed or went away.
-func (s *Server) forget(account, name string) {
-	s.functions.invalidate(account, name)
-	s.sched.Retire(cacheKey(account, name))
-}
+// cacheKey names a function across the scheduler: {account}/{name}.
+func cacheKey(account, name string) string { return account + "/" + name }
 
 // collectCode deletes a code package that no function refers to any more.
 // A failure only leaves an unused file behind, so it is logged, not returned.
@@ -166,13 +164,13 @@ func functionExists(name string) error {
 	return fc.Errorf(http.StatusConflict, fc.CodeFunctionAlreadyExists, "function '%s' already exists", name)
 }
 
-// checkQualifier accepts the qualifiers this node serves. Versions and
-// aliases arrive with the API issue; until then only LATEST exists.
+// checkQualifier checks that a qualifier is well formed: LATEST, a version
+// id or an alias name. Whether it exists is resolve's business.
 func checkQualifier(q string) error {
-	if q == "" || q == "LATEST" {
+	if q == "" || q == fc.Latest || fc.IsVersionID(q) || fc.ValidAliasName(q) == nil {
 		return nil
 	}
-	return fc.Errorf(http.StatusNotFound, "VersionNotFound", "qualifier '%s' does not exist: only LATEST is served", q)
+	return fc.InvalidArgument("qualifier %q is invalid: LATEST, a version id or an alias name", q)
 }
 
 // decodeJSON decodes a JSON request body strictly enough to catch wrong

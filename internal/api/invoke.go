@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -25,32 +26,36 @@ var passedResponseHeaders = []string{"Content-Type", "Content-Encoding", "Conten
 
 func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
 	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
-	if err := checkQualifier(r.URL.Query().Get("qualifier")); err != nil {
-		return err
-	}
 	tail, err := parseInvokeHeaders(r.Header)
 	if err != nil {
 		return err
 	}
-	cf, err := s.functions.get(ctx, account, name, func(f *fc.Function) *scheduler.Target { return s.target(account, f) })
+	res, err := s.resolve(ctx, account, name, r.URL.Query().Get("qualifier"))
 	if err != nil {
-		return notFound(name, err)
+		return err
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err
 	}
 	inv := &sandbox.Invocation{RequestID: requestID(ctx), Body: body, WantLog: tail}
-	res, err := s.sched.Invoke(ctx, cf.target, inv)
-	var initErr *sandbox.InitError
-	if errors.As(err, &initErr) {
-		res, err = &sandbox.Result{ErrorType: sandbox.ErrorInitialization, Body: initErr.Body, Log: initErr.Log}, nil
-	}
+	out, err := s.invoke(ctx, res, inv)
 	if err != nil {
 		return err
 	}
-	writeInvokeResult(w, cf.fn, res, tail)
+	writeInvokeResult(w, res, out, tail)
 	return nil
+}
+
+// invoke runs one invocation of a resolved function through the scheduler.
+// An instance that could not initialise is FC's 200 + InitializationError.
+func (s *Server) invoke(ctx context.Context, res *resolved, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	out, err := s.sched.Invoke(ctx, res.target, inv)
+	var initErr *sandbox.InitError
+	if errors.As(err, &initErr) {
+		return &sandbox.Result{ErrorType: sandbox.ErrorInitialization, Body: initErr.Body, Log: initErr.Log}, nil
+	}
+	return out, err
 }
 
 // parseInvokeHeaders checks the invocation type and log type; it reports
@@ -73,7 +78,7 @@ func parseInvokeHeaders(h http.Header) (tail bool, err error) {
 	}
 }
 
-func writeInvokeResult(w http.ResponseWriter, f *fc.Function, res *sandbox.Result, tail bool) {
+func writeInvokeResult(w http.ResponseWriter, fn *resolved, res *sandbox.Result, tail bool) {
 	h := w.Header()
 	for _, k := range passedResponseHeaders {
 		if v := res.Header.Get(k); v != "" {
@@ -83,8 +88,8 @@ func writeInvokeResult(w http.ResponseWriter, f *fc.Function, res *sandbox.Resul
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/octet-stream")
 	}
-	h.Set("x-fc-code-checksum", f.CodeChecksum)
-	h.Set("x-fc-invocation-service-version", "LATEST")
+	h.Set("x-fc-code-checksum", fn.fn.CodeChecksum)
+	h.Set("x-fc-invocation-service-version", fn.version)
 	if res.ErrorType != "" {
 		h.Set("x-fc-error-type", res.ErrorType)
 	}
@@ -99,11 +104,11 @@ func writeInvokeResult(w http.ResponseWriter, f *fc.Function, res *sandbox.Resul
 	w.Write(res.Body)
 }
 
-// target derives what the scheduler needs to run a function.
-func (s *Server) target(account string, f *fc.Function) *scheduler.Target {
+// target derives what the scheduler needs to run a function version.
+func (s *Server) target(account string, f *fc.Function, version string) *scheduler.Target {
 	spec := sandbox.Spec{
 		AccountID: account, Region: s.cfg.Region, Function: f.FunctionName,
-		Qualifier: "LATEST", VersionID: "LATEST", Runtime: f.Runtime, Handler: f.Handler,
+		Qualifier: version, VersionID: version, Runtime: f.Runtime, Handler: f.Handler,
 		Env: f.EnvironmentVariables, MemoryMB: f.MemorySize, CPU: f.CPU, DiskMB: f.DiskSize,
 		Timeout: time.Duration(f.Timeout) * time.Second,
 	}
@@ -118,7 +123,7 @@ func (s *Server) target(account string, f *fc.Function) *scheduler.Target {
 		spec.Port = fc.DefaultPort
 	}
 	return &scheduler.Target{
-		Key:          cacheKey(account, f.FunctionName) + "/LATEST/" + revision(f),
+		Key:          qualifiedKey(account, f.FunctionName, version) + "/" + revision(f),
 		Function:     cacheKey(account, f.FunctionName),
 		Spec:         spec,
 		CodeChecksum: f.CodeChecksum,

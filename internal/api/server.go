@@ -74,14 +74,17 @@ type Deps struct {
 
 // Server is the API service; it is an http.Handler.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	store     store.Store
-	blobs     blob.Store
-	sched     invoker
-	runtimes  []string
-	verifier  *acs3.Verifier
-	functions *functionCache
+	cfg      Config
+	log      *slog.Logger
+	store    store.Store
+	blobs    blob.Store
+	sched    invoker
+	runtimes []string
+	verifier *acs3.Verifier
+	resolved *resolveCache
+	// versionMu serialises version and alias writes (id sequence, the
+	// alias-in-use check); the API is the only writer on a node.
+	versionMu sync.Mutex
 	keys      sync.Map // access key id -> *store.AccessKey
 	mux       *http.ServeMux
 	// registered holds the route shapes with a handler (see routeShape).
@@ -93,7 +96,7 @@ type Server struct {
 func New(cfg Config, d Deps) *Server {
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, log: d.Logger, store: d.Store, blobs: d.Blobs, sched: d.Scheduler,
-		runtimes: d.Runtimes, functions: newFunctionCache(d.Store), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
+		runtimes: d.Runtimes, resolved: newResolveCache(), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -111,6 +114,14 @@ func (s *Server) routes() {
 	s.handle("DELETE "+p+"/functions/{name}", s.deleteFunction)
 	s.handle("GET "+p+"/functions/{name}/code", s.getFunctionCode)
 	s.handle("POST "+p+"/functions/{name}/invocations", s.invokeFunction)
+	s.handle("POST "+p+"/functions/{name}/versions", s.publishFunctionVersion)
+	s.handle("GET "+p+"/functions/{name}/versions", s.listFunctionVersions)
+	s.handle("DELETE "+p+"/functions/{name}/versions/{versionId}", s.deleteFunctionVersion)
+	s.handle("POST "+p+"/functions/{name}/aliases", s.createAlias)
+	s.handle("GET "+p+"/functions/{name}/aliases", s.listAliases)
+	s.handle("GET "+p+"/functions/{name}/aliases/{aliasName}", s.getAlias)
+	s.handle("PUT "+p+"/functions/{name}/aliases/{aliasName}", s.updateAlias)
+	s.handle("DELETE "+p+"/functions/{name}/aliases/{aliasName}", s.deleteAlias)
 	s.unsupportedRoutes()
 	s.mux.HandleFunc("GET "+codePath+"{token}", s.downloadCode)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

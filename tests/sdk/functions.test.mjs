@@ -159,3 +159,35 @@ test('bad input gets FC errors the SDK understands', async () => {
     regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http' }));
   await rejects(wrongSecret.listFunctions(new $FC.ListFunctionsRequest({})), 403, 'SignatureNotMatch');
 });
+
+test('versions and aliases through the SDK', async () => {
+  const name = `${prefix}ver`;
+  await create(name, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }) });
+  const v1 = (await client.publishFunctionVersion(name, new $FC.PublishFunctionVersionRequest({
+    body: new $FC.PublishVersionInput({ description: 'v1' }) }))).body;
+  assert.equal(v1.versionId, '1');
+  await client.publishFunctionVersion(name, new $FC.PublishFunctionVersionRequest({ body: new $FC.PublishVersionInput({}) }));
+  const list = (await client.listFunctionVersions(name, new $FC.ListFunctionVersionsRequest({ direction: 'FORWARD', limit: 10 }))).body;
+  assert.deepEqual(list.versions.map((v) => v.versionId), ['1', '2']);
+  assert.equal(list.direction, 'FORWARD');
+
+  const alias = (await client.createAlias(name, new $FC.CreateAliasRequest({ body: new $FC.CreateAliasInput({
+    aliasName: 'prod', versionId: '1', additionalVersionWeight: { 2: 0.5 } }) }))).body;
+  assert.equal(alias.versionId, '1');
+  assert.deepEqual(alias.additionalVersionWeight, { 2: 0.5 });
+  const upd = (await client.updateAlias(name, 'prod', new $FC.UpdateAliasRequest({ body: new $FC.UpdateAliasInput({
+    versionId: '2', additionalVersionWeight: {} }) }))).body;
+  assert.equal(upd.versionId, '2');
+  assert.equal((await client.getAlias(name, 'prod')).body.versionId, '2');
+  const aliases = (await client.listAliases(name, new $FC.ListAliasesRequest({}))).body;
+  assert.deepEqual(aliases.aliases.map((a) => a.aliasName), ['prod']);
+
+  const req = new $FC.InvokeFunctionRequest({ qualifier: 'prod', body: Readable.from([Buffer.from('{"name":"alias"}')]) });
+  const res = await client.invokeFunctionWithOptions(name, req, new $FC.InvokeFunctionHeaders({}), runtime);
+  assert.equal(res.headers['x-fc-invocation-service-version'], '2');
+  await rejects(client.deleteFunctionVersion(name, '2'), 409, 'VersionInUse');
+  await client.deleteAlias(name, 'prod');
+  await client.deleteFunctionVersion(name, '2');
+  await rejects(client.getFunction(name, new $FC.GetFunctionRequest({ qualifier: '2' })), 404, 'VersionNotFound');
+  await client.deleteFunction(name);
+});

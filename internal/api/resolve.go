@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"sync"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/scheduler"
+	"github.com/yun-fc/yun/internal/store"
+)
+
+// resolved is a function at one version, ready to invoke.
+type resolved struct {
+	fn      *fc.Function
+	version string // LATEST or a version id
+	target  *scheduler.Target
+}
+
+// resolveCache keeps what the invoke path needs in memory — LATEST
+// configurations, version snapshots and aliases — so that the warm path never
+// reads the store. Keys are {account}/{function}/{qualifier}. The API is the
+// only writer on a node and invalidates on every write; a generation counter
+// keeps a fill that raced with an invalidation from caching a stale value.
+type resolveCache struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]any
+}
+
+func newResolveCache() *resolveCache { return &resolveCache{m: make(map[string]any)} }
+
+func qualifiedKey(account, name, qualifier string) string {
+	return account + "/" + name + "/" + qualifier
+}
+
+// get returns the cached value for key, loading it on a miss.
+func (c *resolveCache) get(key string, load func() (any, error)) (any, error) {
+	c.mu.Lock()
+	v, gen := c.m[key], c.gen
+	c.mu.Unlock()
+	if v != nil {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.m[key] = v
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// invalidate drops every key with the prefix.
+func (c *resolveCache) invalidate(prefix string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for k := range c.m {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.m, k)
+		}
+	}
+}
+
+// resolve turns a qualifier (LATEST, a version id or an alias) into the
+// function version to run. An alias with a canary weight picks its version
+// per call.
+func (s *Server) resolve(ctx context.Context, account, name, qualifier string) (*resolved, error) {
+	switch {
+	case qualifier == "" || qualifier == fc.Latest:
+		return s.resolveVersion(ctx, account, name, fc.Latest)
+	case fc.IsVersionID(qualifier):
+		return s.resolveVersion(ctx, account, name, qualifier)
+	}
+	v, err := s.resolved.get(qualifiedKey(account, name, qualifier), func() (any, error) {
+		return s.loadAlias(ctx, account, name, qualifier)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.resolveVersion(ctx, account, name, pickVersion(v.(*fc.Alias), rand.Float64()))
+}
+
+// pickVersion chooses the alias's version: the additional version with its
+// weight's probability, else the main one. r is uniform in [0, 1).
+func pickVersion(a *fc.Alias, r float64) string {
+	for v, w := range a.AdditionalVersionWeight {
+		if r < w {
+			return v
+		}
+	}
+	return a.VersionID
+}
+
+func (s *Server) resolveVersion(ctx context.Context, account, name, version string) (*resolved, error) {
+	v, err := s.resolved.get(qualifiedKey(account, name, version), func() (any, error) {
+		f, err := s.loadVersion(ctx, account, name, version)
+		if err != nil {
+			return nil, err
+		}
+		return &resolved{fn: f, version: version, target: s.target(account, f, version)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*resolved), nil
+}
+
+// loadVersion reads LATEST or a version snapshot from the store.
+func (s *Server) loadVersion(ctx context.Context, account, name, version string) (*fc.Function, error) {
+	if version == fc.Latest {
+		f, err := s.store.GetFunction(ctx, account, name)
+		return f, notFound(name, err)
+	}
+	vd, err := s.getVersion(ctx, account, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return &vd.Function, nil
+}
+
+func (s *Server) loadAlias(ctx context.Context, account, name, alias string) (*fc.Alias, error) {
+	if _, err := s.resolveVersion(ctx, account, name, fc.Latest); err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDoc(ctx, account, kindAlias, name+"/"+alias)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fc.AliasNotFound(name, alias)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := new(fc.Alias)
+	return a, json.Unmarshal(d.Value, a)
+}
+
+// revision fingerprints a function's configuration: instances started for
+// one revision are never used for another.
+func revision(f *fc.Function) string {
+	b, _ := json.Marshal(f)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}

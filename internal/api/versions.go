@@ -1,0 +1,214 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/store"
+)
+
+// Document kinds of versions and aliases (see store.Doc).
+const (
+	kindVersion    = "version"    // {function}/{id, zero-padded}: versionDoc
+	kindVersionSeq = "versionseq" // {function}: the last id handed out
+	kindAlias      = "alias"      // {function}/{alias}: fc.Alias
+)
+
+// versionDoc is a published version: its metadata and the function as it was.
+type versionDoc struct {
+	Version  fc.Version  `json:"version"`
+	Function fc.Function `json:"function"`
+}
+
+func versionDocName(function, id string) string {
+	n, _ := strconv.ParseUint(id, 10, 32)
+	return fmt.Sprintf("%s/%010d", function, n)
+}
+
+func (s *Server) getVersion(ctx context.Context, account, name, id string) (*versionDoc, error) {
+	d, err := s.store.GetDoc(ctx, account, kindVersion, versionDocName(name, id))
+	if errors.Is(err, store.ErrNotFound) {
+		if _, ferr := s.store.GetFunction(ctx, account, name); ferr != nil {
+			return nil, notFound(name, ferr)
+		}
+		return nil, fc.VersionNotFound(name, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	vd := new(versionDoc)
+	return vd, json.Unmarshal(d.Value, vd)
+}
+
+// publishFunctionVersion snapshots LATEST. Version ids are never reused,
+// even after the newest version is deleted.
+func (s *Server) publishFunctionVersion(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
+	var in fc.PublishVersionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	f, err := s.store.GetFunction(ctx, account, name)
+	if err != nil {
+		return notFound(name, err)
+	}
+	last, err := s.lastVersionID(ctx, account, name)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC().Format(timeFormat)
+	vd := &versionDoc{Version: fc.Version{VersionID: strconv.Itoa(last + 1), CreatedTime: now, LastModifiedTime: now}, Function: *f}
+	if in.Description != nil {
+		vd.Version.Description = *in.Description
+	}
+	if err := s.putDoc(ctx, account, kindVersionSeq, name, map[string]int{"last": last + 1}); err != nil {
+		return err
+	}
+	if err := s.putDoc(ctx, account, kindVersion, versionDocName(name, vd.Version.VersionID), vd); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, &vd.Version)
+	return nil
+}
+
+func (s *Server) lastVersionID(ctx context.Context, account, name string) (int, error) {
+	d, err := s.store.GetDoc(ctx, account, kindVersionSeq, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var seq struct{ Last int }
+	return seq.Last, json.Unmarshal(d.Value, &seq)
+}
+
+func (s *Server) putDoc(ctx context.Context, account, kind, name string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.store.PutDoc(ctx, &store.Doc{AccountID: account, Kind: kind, Name: name, Value: b})
+}
+
+// listFunctionVersions pages through versions, newest first (BACKWARD, the
+// default) or oldest first (FORWARD). The token is the last id returned.
+func (s *Server) listFunctionVersions(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
+	p, err := parseList(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	dir := r.URL.Query().Get("direction")
+	if dir == "" {
+		dir = "BACKWARD"
+	}
+	if dir != "BACKWARD" && dir != "FORWARD" {
+		return fc.InvalidArgument("direction %q is invalid: BACKWARD or FORWARD", dir)
+	}
+	if _, err := s.store.GetFunction(ctx, account, name); err != nil {
+		return notFound(name, err)
+	}
+	versions, err := s.versions(ctx, account, name)
+	if err != nil {
+		return err
+	}
+	if dir == "BACKWARD" {
+		slices.Reverse(versions)
+	}
+	out := &fc.ListVersionsOutput{Versions: pageVersions(versions, p.startAfter, dir), Direction: dir}
+	if len(out.Versions) > p.limit {
+		out.Versions = out.Versions[:p.limit]
+		out.NextToken = nextToken(out.Versions[p.limit-1].VersionID)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// pageVersions returns the versions after the token's id in the direction.
+func pageVersions(versions []*fc.Version, after, dir string) []*fc.Version {
+	if after == "" {
+		return versions
+	}
+	a, _ := strconv.Atoi(after)
+	for i, v := range versions {
+		id, _ := strconv.Atoi(v.VersionID)
+		if (dir == "FORWARD" && id > a) || (dir == "BACKWARD" && id < a) {
+			return versions[i:]
+		}
+	}
+	return []*fc.Version{}
+}
+
+// versions lists a function's versions, oldest first.
+func (s *Server) versions(ctx context.Context, account, name string) ([]*fc.Version, error) {
+	docs, err := s.store.ListDocs(ctx, account, kindVersion, name+"/", "", 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*fc.Version, 0, len(docs))
+	for _, d := range docs {
+		var vd versionDoc
+		if err := json.Unmarshal(d.Value, &vd); err != nil {
+			return nil, fmt.Errorf("version %s: %w", d.Name, err)
+		}
+		out = append(out, &vd.Version)
+	}
+	return out, nil
+}
+
+// deleteFunctionVersion refuses while an alias routes to the version.
+func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) error {
+	ctx, account, name, id := r.Context(), accountID(r.Context()), r.PathValue("name"), r.PathValue("versionId")
+	if !fc.IsVersionID(id) {
+		return fc.VersionNotFound(name, id)
+	}
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	if _, err := s.getVersion(ctx, account, name, id); err != nil {
+		return err
+	}
+	aliases, err := s.aliases(ctx, account, name)
+	if err != nil {
+		return err
+	}
+	for _, a := range aliases {
+		if _, canary := a.AdditionalVersionWeight[id]; a.VersionID == id || canary {
+			return fc.Errorf(http.StatusConflict, "VersionInUse", "version '%s' of function '%s' is used by alias '%s'", id, name, a.AliasName)
+		}
+	}
+	if err := s.store.DeleteDoc(ctx, account, kindVersion, versionDocName(name, id)); err != nil {
+		return err
+	}
+	s.resolved.invalidate(qualifiedKey(account, name, id))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// deleteVersionsAndAliases removes everything published for a function that
+// is being deleted.
+func (s *Server) deleteVersionsAndAliases(ctx context.Context, account, name string) error {
+	for _, kind := range []string{kindVersion, kindAlias} {
+		docs, err := s.store.ListDocs(ctx, account, kind, name+"/", "", 0)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := s.store.DeleteDoc(ctx, account, kind, d.Name); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	if err := s.store.DeleteDoc(ctx, account, kindVersionSeq, name); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
+}
