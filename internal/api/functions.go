@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,6 +38,9 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := s.store.GetFunction(ctx, account, f.FunctionName); err == nil {
 		return functionExists(f.FunctionName)
+	}
+	if err := s.checkFunctionQuota(ctx, account); err != nil {
+		return err
 	}
 	if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
 		return fmt.Errorf("store code of %q: %w", f.FunctionName, err)
@@ -186,6 +190,23 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	if dec.More() {
 		return fc.InvalidArgument("request body has trailing data after the JSON object")
+	}
+	return nil
+}
+
+// checkFunctionQuota refuses a new function beyond the account's quota.
+func (s *Server) checkFunctionQuota(ctx context.Context, account string) error {
+	a, err := s.account(ctx, account)
+	if err != nil {
+		return err
+	}
+	max := a.Limits.Or(s.cfg.Limits).MaxFunctions
+	fns, err := s.store.ListFunctions(ctx, account, "", "", max)
+	if err != nil {
+		return err
+	}
+	if len(fns) >= max {
+		return fc.Errorf(http.StatusBadRequest, "LimitExceededError", "account '%s' has %d functions, its quota", account, max)
 	}
 	return nil
 }

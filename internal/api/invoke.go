@@ -50,6 +50,18 @@ func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
 // invoke runs one invocation of a resolved function through the scheduler.
 // An instance that could not initialise is FC's 200 + InitializationError.
 func (s *Server) invoke(ctx context.Context, res *resolved, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	account, err := s.account(ctx, res.target.Spec.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRestriction(ctx, account.ID, res); err != nil {
+		return nil, err
+	}
+	release, err := s.flow.admitInvoke(account, res.fn.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	out, err := s.sched.Invoke(ctx, res.target, inv)
 	var initErr *sandbox.InitError
 	if errors.As(err, &initErr) {
@@ -141,4 +153,21 @@ func hook(h *fc.LifecycleHook, defaultTimeout int) *sandbox.Hook {
 		t = defaultTimeout
 	}
 	return &sandbox.Hook{Handler: h.Handler, Timeout: time.Duration(t) * time.Second}
+}
+
+// checkRestriction refuses invocations of a function whose invocation is
+// disabled; the restriction lives on LATEST and covers every version.
+func (s *Server) checkRestriction(ctx context.Context, account string, res *resolved) error {
+	latest := res
+	if res.version != fc.Latest {
+		var err error
+		if latest, err = s.resolveVersion(ctx, account, res.fn.FunctionName, fc.Latest); err != nil {
+			return err
+		}
+	}
+	if r := latest.fn.InvocationRestriction; r != nil && r.Disable {
+		return fc.Errorf(http.StatusForbidden, "FunctionInvocationDisabled",
+			"invocation of function '%s' is disabled: %s", res.fn.FunctionName, r.Reason)
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyAccount
+	keyAccessKey
 )
 
 // newRequestID makes an id in FC 3.0's shape: 1-<unix seconds hex>-<random>.

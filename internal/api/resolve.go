@@ -143,10 +143,14 @@ func (s *Server) loadAlias(ctx context.Context, account, name, alias string) (*f
 	return a, json.Unmarshal(d.Value, a)
 }
 
-// revision fingerprints a function's configuration: instances started for
-// one revision are never used for another.
+// revision fingerprints what a function's instances are made from: instances
+// started for one revision are never used for another. Fields that do not
+// change an instance (times, the invocation restriction) are left out, so
+// disabling and enabling invocation does not cold-start the function.
 func revision(f *fc.Function) string {
-	b, _ := json.Marshal(f)
+	g := *f
+	g.CreatedTime, g.LastModifiedTime, g.InvocationRestriction = "", "", nil
+	b, _ := json.Marshal(&g)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

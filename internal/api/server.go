@@ -42,6 +42,9 @@ type Config struct {
 	CodeURLTTL time.Duration
 	// MaxSkew is the accepted clock difference of signed requests. Default 15 min.
 	MaxSkew time.Duration
+	// Limits are the per-account defaults for quotas and flow control; zero
+	// fields take DefaultLimits.
+	Limits store.Limits
 }
 
 func (c *Config) setDefaults() {
@@ -54,6 +57,7 @@ func (c *Config) setDefaults() {
 	if len(c.CodeURLKey) == 0 {
 		c.CodeURLKey = randomBytes(32)
 	}
+	c.Limits = c.Limits.Or(DefaultLimits)
 }
 
 // invoker is what the API needs of the scheduler.
@@ -86,7 +90,11 @@ type Server struct {
 	// alias-in-use check); the API is the only writer on a node.
 	versionMu sync.Mutex
 	keys      sync.Map // access key id -> *store.AccessKey
-	mux       *http.ServeMux
+	// accountCache holds accounts by id; account writes go through this API
+	// and invalidate it.
+	accountCache sync.Map
+	flow         *flow
+	mux          *http.ServeMux
 	// registered holds the route shapes with a handler (see routeShape).
 	registered map[string]bool
 	now        func() time.Time
@@ -96,7 +104,7 @@ type Server struct {
 func New(cfg Config, d Deps) *Server {
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, log: d.Logger, store: d.Store, blobs: d.Blobs, sched: d.Scheduler,
-		runtimes: d.Runtimes, resolved: newResolveCache(), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
+		runtimes: d.Runtimes, resolved: newResolveCache(), flow: newFlow(cfg.Limits), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -122,6 +130,8 @@ func (s *Server) routes() {
 	s.handle("GET "+p+"/functions/{name}/aliases/{aliasName}", s.getAlias)
 	s.handle("PUT "+p+"/functions/{name}/aliases/{aliasName}", s.updateAlias)
 	s.handle("DELETE "+p+"/functions/{name}/aliases/{aliasName}", s.deleteAlias)
+	s.accountRoutes()
+	s.invocationControlRoutes()
 	s.unsupportedRoutes()
 	s.mux.HandleFunc("GET "+codePath+"{token}", s.downloadCode)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -149,35 +159,52 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-fc-request-id", id)
 	ctx := context.WithValue(r.Context(), keyRequestID, id)
 	r = r.WithContext(ctx)
-	if strings.HasPrefix(r.URL.Path, apiPrefix) {
-		account, err := s.authenticate(r)
+	if strings.HasPrefix(r.URL.Path, apiPrefix) || strings.HasPrefix(r.URL.Path, adminPrefix) {
+		k, err := s.authenticate(r)
+		if err == nil {
+			err = s.admit(ctx, k)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(ctx, keyAccount, account))
+		ctx = context.WithValue(ctx, keyAccount, k.AccountID)
+		r = r.WithContext(context.WithValue(ctx, keyAccessKey, k.ID))
 	}
 	s.mux.ServeHTTP(w, r)
 }
 
 // authenticate reads the body (bounded), verifies the ACS3 signature and
-// returns the caller's account. The body is put back for the handler.
-func (s *Server) authenticate(r *http.Request) (string, error) {
+// returns the caller's key. The body is put back for the handler.
+func (s *Server) authenticate(r *http.Request) (*store.AccessKey, error) {
 	body, err := readBody(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	akID, err := s.verifier.Verify(r.Context(), r, body)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	k, err := s.accessKey(r.Context(), akID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	return k.AccountID, nil
+	return k, nil
+}
+
+// admit refuses callers of a disabled account and applies the account's
+// request rate.
+func (s *Server) admit(ctx context.Context, k *store.AccessKey) error {
+	a, err := s.account(ctx, k.AccountID)
+	if err != nil {
+		return err
+	}
+	if a.Disabled {
+		return fc.Errorf(http.StatusForbidden, fc.CodeAccessDenied, "account '%s' is disabled", a.ID)
+	}
+	return s.flow.admitRequest(a)
 }
 
 // readBody reads the whole body within the limit for its operation.

@@ -65,7 +65,8 @@ func (e *env) rootCommand() *cobra.Command {
 	f.StringVar(&e.accessKeySecret, "access-key-secret", "", "access key secret (env YUN_ACCESS_KEY_SECRET)")
 	f.StringVar(&e.configPath, "config", "", "client config file (env YUN_CONFIG; default ~/.config/yun/config.json, written by `yun server`)")
 	f.BoolVar(&e.json, "json", false, "print JSON for scripts")
-	root.AddCommand(e.serverCommand(), e.deployCommand(), e.invokeCommand(), e.functionsCommand())
+	root.AddCommand(e.serverCommand(), e.deployCommand(), e.invokeCommand(), e.functionsCommand(),
+		e.accountsCommand(), e.keysCommand())
 	return root
 }
 

@@ -121,7 +121,11 @@ func (c *Client) newRequest(ctx context.Context, op Op, body []byte, header http
 // url is the endpoint's URL for op, keeping op.Path's escaping on the wire.
 func (c *Client) url(op Op) (*url.URL, error) {
 	u := *c.base
-	rawPath := strings.TrimSuffix(c.base.EscapedPath(), "/") + apiPrefix + op.Path
+	prefix := apiPrefix
+	if op.Prefix != "" {
+		prefix = op.Prefix
+	}
+	rawPath := strings.TrimSuffix(c.base.EscapedPath(), "/") + prefix + op.Path
 	path, err := url.PathUnescape(rawPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: path %q: %w", op.Action, op.Path, err)

@@ -23,7 +23,13 @@ type Op struct {
 	// parameters with PathEscape: "/functions/" + PathEscape(name) + "/aliases".
 	Path  string
 	Query url.Values
+	// Prefix replaces the FC API's /2023-03-30 before Path, for Yun's own
+	// API (AdminPrefix).
+	Prefix string
 }
+
+// AdminPrefix starts Yun's own management API (accounts and keys).
+const AdminPrefix = "/yun/v1"
 
 // Do calls op with in, if not nil, as its JSON body, and decodes the JSON
 // answer into out, if not nil. A status >= 400 is an *Error.

@@ -2,10 +2,8 @@ package daemon
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/yun-fc/yun/internal/store"
@@ -28,7 +26,7 @@ func ensureAdmin(ctx context.Context, st store.Store, cfg *Config) (*store.Acces
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	if admin == nil {
-		admin = &store.Account{ID: randomDigits(16), Name: "admin", Admin: true, Created: now}
+		admin = &store.Account{ID: store.NewAccountID(), Name: "admin", Admin: true, Created: now}
 		if err := st.PutAccount(ctx, admin); err != nil {
 			return nil, fmt.Errorf("create admin account: %w", err)
 		}
@@ -45,7 +43,8 @@ func ensureAdmin(ctx context.Context, st store.Store, cfg *Config) (*store.Acces
 			return k, nil
 		}
 	}
-	return ensureKey(ctx, st, admin.ID, "YUN"+randomString(17, upperAlnum), randomString(30, alnum), now)
+	k := store.NewAccessKey(admin.ID, now)
+	return ensureKey(ctx, st, admin.ID, k.ID, k.Secret, now)
 }
 
 // ensureKey stores the key for the account unless it exists; a configured
@@ -66,23 +65,4 @@ func ensureKey(ctx context.Context, st store.Store, account, id, secret, now str
 		return nil, fmt.Errorf("create admin access key: %w", err)
 	}
 	return k, nil
-}
-
-const (
-	alnum      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	upperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-)
-
-func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	for i := range b {
-		x, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		b[i] = alphabet[x.Int64()]
-	}
-	return string(b)
-}
-
-// randomDigits makes an FC-style numeric account id (no leading zero).
-func randomDigits(n int) string {
-	return randomString(1, "123456789") + randomString(n-1, "0123456789")
 }

@@ -34,6 +34,46 @@ type Account struct {
 	Admin    bool   `json:"admin"`
 	Disabled bool   `json:"disabled"`
 	Created  string `json:"created"`
+	// Limits override the node's defaults for this account; zero fields
+	// take the default.
+	Limits Limits `json:"limits"`
+}
+
+// Limits are an account's quotas and flow-control settings.
+type Limits struct {
+	MaxFunctions int `json:"maxFunctions,omitempty"`
+	MaxInstances int `json:"maxInstances,omitempty"`
+	MaxMemoryMB  int `json:"maxMemoryMB,omitempty"`
+	// RequestsPerSecond and Burst bound the account's API and invoke
+	// requests together (a token bucket).
+	RequestsPerSecond float64 `json:"requestsPerSecond,omitempty"`
+	Burst             int     `json:"burst,omitempty"`
+	// FunctionRequestsPerSecond bounds each function's invocations.
+	FunctionRequestsPerSecond float64 `json:"functionRequestsPerSecond,omitempty"`
+	// MaxConcurrentRequests bounds the account's invocations in flight.
+	MaxConcurrentRequests int `json:"maxConcurrentRequests,omitempty"`
+}
+
+// Or returns l with every zero field taken from defaults.
+func (l Limits) Or(defaults Limits) Limits {
+	pick := func(v, d int) int {
+		if v != 0 {
+			return v
+		}
+		return d
+	}
+	pickf := func(v, d float64) float64 {
+		if v != 0 {
+			return v
+		}
+		return d
+	}
+	return Limits{
+		MaxFunctions: pick(l.MaxFunctions, defaults.MaxFunctions), MaxInstances: pick(l.MaxInstances, defaults.MaxInstances),
+		MaxMemoryMB: pick(l.MaxMemoryMB, defaults.MaxMemoryMB), RequestsPerSecond: pickf(l.RequestsPerSecond, defaults.RequestsPerSecond),
+		Burst: pick(l.Burst, defaults.Burst), FunctionRequestsPerSecond: pickf(l.FunctionRequestsPerSecond, defaults.FunctionRequestsPerSecond),
+		MaxConcurrentRequests: pick(l.MaxConcurrentRequests, defaults.MaxConcurrentRequests),
+	}
 }
 
 // AccessKey authenticates requests for its account.
