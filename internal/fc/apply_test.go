@@ -160,10 +160,3 @@ func TestApplyRefusesCustomContainerConfig(t *testing.T) {
 		created(t, in)
 	})
 }
-
-func TestApplyRefusesLayers(t *testing.T) {
-	name := "f"
-	var f fc.Function
-	err := fc.Apply(&f, &fc.FunctionInput{FunctionName: &name, Layers: []string{"acs:fc:cn-yun:1:layers/l/versions/1"}}, true)
-	checkInvalid(t, err, "layers")
-}

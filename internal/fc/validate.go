@@ -37,7 +37,8 @@ func ValidHandler(field, h string) error {
 
 // Apply copies the fields set in in onto f. With create set it first fills
 // FC's defaults and accepts create-only fields; otherwise create-only fields are
-// refused. Apply does not validate; call Validate on the result.
+// refused. Apply does not validate; call Validate on the result. Layers are
+// left to the caller, who must resolve their ARNs.
 func Apply(f *Function, in *FunctionInput, create bool) error {
 	if create {
 		*f = Function{Timeout: DefaultTimeout, MemorySize: DefaultMemorySize, DiskSize: DefaultDiskSize,
@@ -50,9 +51,6 @@ func Apply(f *Function, in *FunctionInput, create bool) error {
 		f.Tags = in.Tags
 	} else if in.FunctionName != nil || in.Tags != nil || in.ResourceGroupID != nil {
 		return InvalidArgument("functionName, tags and resourceGroupId cannot be changed by UpdateFunction")
-	}
-	if len(in.Layers) > 0 {
-		return InvalidArgument("layers are not supported by this Yun version yet")
 	}
 	if len(in.CustomContainerConfig) > 0 && string(in.CustomContainerConfig) != "null" {
 		return InvalidArgument("customContainerConfig is not supported: Yun runs code packages, not container images")

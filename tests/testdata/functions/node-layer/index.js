@@ -1,0 +1,2 @@
+const greet = require('greet');
+exports.handler = async () => greet('node');
