@@ -1,0 +1,77 @@
+package async
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/yun-fc/yun/internal/fc"
+)
+
+// Sentinels an Invoker (or ConfigSource) wraps into its errors so that the
+// service can tell a refusal worth retrying from a permanent one.
+var (
+	// ErrThrottled: the platform could not run the function now (no
+	// instance slot, queue full, …). The invocation is retried with backoff
+	// until the event's maximum age; it does not count against
+	// maxAsyncRetryAttempts, since the function never ran.
+	ErrThrottled = errors.New("invocation throttled")
+	// ErrFunctionGone: the function (or its qualifier) no longer exists. The
+	// task ends Invalid at once, without retries, and onFailure is told.
+	ErrFunctionGone = errors.New("function no longer exists")
+)
+
+// Sentinels of the service's own refusals; the errors that carry them also
+// carry the *fc.Error to answer (fc.AsError).
+var (
+	ErrClosed      = errors.New("async service closed")
+	ErrUnavailable = errors.New("async queue unavailable")
+)
+
+// refusal is both a sentinel (errors.Is) and the FC error to answer
+// (errors.As / fc.AsError).
+type refusal struct {
+	kind  error
+	fc    *fc.Error
+	cause error
+}
+
+func (r *refusal) Error() string {
+	if r.cause != nil {
+		return r.fc.Error() + ": " + r.cause.Error()
+	}
+	return r.fc.Error()
+}
+
+func (r *refusal) Unwrap() []error {
+	if r.cause == nil {
+		return []error{r.kind, r.fc}
+	}
+	return []error{r.kind, r.fc, r.cause}
+}
+
+func closedError() error {
+	e := fc.Errorf(http.StatusServiceUnavailable, fc.CodeServiceUnavailable, "the server is shutting down")
+	e.RetryAfter = 1
+	return &refusal{kind: ErrClosed, fc: e}
+}
+
+func unavailable(cause error) error {
+	e := fc.Errorf(http.StatusServiceUnavailable, fc.CodeServiceUnavailable, "the async invocation queue is unavailable, retry later")
+	e.RetryAfter = 1
+	return &refusal{kind: ErrUnavailable, fc: e, cause: cause}
+}
+
+func payloadTooLarge(n int) error {
+	return fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
+		"payload size %d exceeds maximum allowed size (%d bytes)", n, fc.MaxAsyncPayload)
+}
+
+func taskExists(function, taskID string) error {
+	return fc.Errorf(http.StatusConflict, fc.CodeAsyncTaskAlreadyExists,
+		"async task '%s' of function '%s' already exists", taskID, function)
+}
+
+func taskFinished(function, taskID, status string) error {
+	return fc.Errorf(http.StatusConflict, fc.CodeAsyncTaskFinished,
+		"async task '%s' of function '%s' has already finished: %s", taskID, function, status)
+}
