@@ -36,6 +36,11 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 	if err := fc.Validate(&f, s.runtimes); err != nil {
 		return err
 	}
+	if in.Layers != nil {
+		if f.Layers, err = s.functionLayers(ctx, account, f.Runtime, in.Layers); err != nil {
+			return err
+		}
+	}
 	if _, err := s.store.GetFunction(ctx, account, f.FunctionName); err == nil {
 		return functionExists(f.FunctionName)
 	}
@@ -83,9 +88,26 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	var layers []fc.FunctionLayer
+	if in.Layers != nil {
+		cur, err := s.store.GetFunction(ctx, account, name)
+		if err != nil {
+			return notFound(name, err)
+		}
+		runtime := cur.Runtime
+		if in.Runtime != nil {
+			runtime = *in.Runtime
+		}
+		if layers, err = s.functionLayers(ctx, account, runtime, in.Layers); err != nil {
+			return err
+		}
+	}
 	update := func(f *fc.Function) error {
 		if err := fc.Apply(f, &in, false); err != nil {
 			return err
+		}
+		if in.Layers != nil {
+			f.Layers = layers
 		}
 		if pkg != nil {
 			f.CodeChecksum, f.CodeSize = pkg.checksum, int64(len(pkg.data))
@@ -129,11 +151,18 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deleteVersionsAndAliases(ctx, account, name); err != nil {
 		return err
 	}
+	if err := s.deleteAsyncConfigs(ctx, account, name); err != nil {
+		return err
+	}
+	if err := s.deleteTriggers(ctx, account, name); err != nil {
+		return err
+	}
 	if err := s.store.DeleteFunction(ctx, account, name); err != nil {
 		return notFound(name, err)
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, ""))
 	s.sched.Retire(cacheKey(account, name))
+	s.dropScaling(account, name)
 	s.collectCode(f.CodeChecksum)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -142,12 +171,16 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 // cacheKey names a function across the scheduler: {account}/{name}.
 func cacheKey(account, name string) string { return account + "/" + name }
 
-// collectCode deletes a code package that no function refers to any more.
-// A failure only leaves an unused file behind, so it is logged, not returned.
+// collectCode deletes a code package that no function or layer refers to
+// any more. A failure only leaves an unused file behind, so it is logged,
+// not returned.
 func (s *Server) collectCode(checksum string) {
 	ctx, cancel := contextWithTimeout(10 * time.Second)
 	defer cancel()
 	inUse, err := s.store.CodeInUse(ctx, checksum)
+	if err == nil && !inUse {
+		inUse, err = s.layerUsesCode(ctx, checksum)
+	}
 	if err == nil && !inUse {
 		err = s.blobs.Delete(ctx, checksum)
 	}

@@ -26,17 +26,21 @@ var passedResponseHeaders = []string{"Content-Type", "Content-Encoding", "Conten
 
 func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
 	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("name")
-	tail, err := parseInvokeHeaders(r.Header)
+	isAsync, tail, err := parseInvokeHeaders(r.Header)
 	if err != nil {
 		return err
 	}
-	res, err := s.resolve(ctx, account, name, r.URL.Query().Get("qualifier"))
+	qualifier := r.URL.Query().Get("qualifier")
+	res, err := s.resolve(ctx, account, name, qualifier)
 	if err != nil {
 		return err
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err
+	}
+	if isAsync {
+		return s.invokeAsync(w, r, res, body, qualifier)
 	}
 	inv := &sandbox.Invocation{RequestID: requestID(ctx), Body: body, WantLog: tail}
 	out, err := s.invoke(ctx, res, inv)
@@ -71,22 +75,23 @@ func (s *Server) invoke(ctx context.Context, res *resolved, inv *sandbox.Invocat
 }
 
 // parseInvokeHeaders checks the invocation type and log type; it reports
-// whether the caller asked for the log tail.
-func parseInvokeHeaders(h http.Header) (tail bool, err error) {
+// whether the call is asynchronous and whether the caller asked for the log
+// tail.
+func parseInvokeHeaders(h http.Header) (isAsync, tail bool, err error) {
 	switch t := h.Get(headerInvocationType); {
 	case t == "" || strings.EqualFold(t, "Sync"):
 	case strings.EqualFold(t, "Async"):
-		return false, fc.Errorf(http.StatusBadRequest, fc.CodeNotSupported, "asynchronous invocation is not supported by this Yun version yet")
+		isAsync = true
 	default:
-		return false, fc.InvalidArgument("%s %q is invalid: Sync or Async", headerInvocationType, t)
+		return false, false, fc.InvalidArgument("%s %q is invalid: Sync or Async", headerInvocationType, t)
 	}
 	switch l := h.Get(headerLogType); {
 	case l == "" || strings.EqualFold(l, "None"):
-		return false, nil
+		return isAsync, false, nil
 	case strings.EqualFold(l, "Tail"):
-		return true, nil
+		return isAsync, true, nil
 	default:
-		return false, fc.InvalidArgument("%s %q is invalid: None or Tail", headerLogType, l)
+		return false, false, fc.InvalidArgument("%s %q is invalid: None or Tail", headerLogType, l)
 	}
 }
 

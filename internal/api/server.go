@@ -94,10 +94,15 @@ type Server struct {
 	// and invalidate it.
 	accountCache sync.Map
 	flow         *flow
+	async        asyncQueue // nil until SetAsync
 	mux          *http.ServeMux
 	// registered holds the route shapes with a handler (see routeShape).
 	registered map[string]bool
 	now        func() time.Time
+	// HTTP triggers and custom domains (triggerstore.go, domains.go); the
+	// hook follows trigger writes, e.g. for timers. Nil: nobody follows.
+	web         *webState
+	triggerHook TriggerHook
 }
 
 // New builds the API service.
@@ -109,6 +114,7 @@ func New(cfg Config, d Deps) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.verifier = &acs3.Verifier{Lookup: s.lookupSecret, MaxSkew: cfg.MaxSkew}
+	s.web = newWebState()
 	s.routes()
 	return s
 }
@@ -122,6 +128,7 @@ func (s *Server) routes() {
 	s.handle("DELETE "+p+"/functions/{name}", s.deleteFunction)
 	s.handle("GET "+p+"/functions/{name}/code", s.getFunctionCode)
 	s.handle("POST "+p+"/functions/{name}/invocations", s.invokeFunction)
+	s.scalingRoutes()
 	s.handle("POST "+p+"/functions/{name}/versions", s.publishFunctionVersion)
 	s.handle("GET "+p+"/functions/{name}/versions", s.listFunctionVersions)
 	s.handle("DELETE "+p+"/functions/{name}/versions/{versionId}", s.deleteFunctionVersion)
@@ -132,6 +139,9 @@ func (s *Server) routes() {
 	s.handle("DELETE "+p+"/functions/{name}/aliases/{aliasName}", s.deleteAlias)
 	s.accountRoutes()
 	s.invocationControlRoutes()
+	s.layerRoutes()
+	s.asyncRoutes()
+	s.triggerRoutes()
 	s.unsupportedRoutes()
 	s.mux.HandleFunc("GET "+codePath+"{token}", s.downloadCode)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -159,6 +169,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-fc-request-id", id)
 	ctx := context.WithValue(r.Context(), keyRequestID, id)
 	r = r.WithContext(ctx)
+	if s.serveWeb(w, r) { // HTTP triggers and custom domains (web.go)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, apiPrefix) || strings.HasPrefix(r.URL.Path, adminPrefix) {
 		k, err := s.authenticate(r)
 		if err == nil {

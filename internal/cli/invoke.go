@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -12,10 +13,10 @@ import (
 )
 
 func (e *env) invokeCommand() *cobra.Command {
-	var data, file, qualifier string
-	var log bool
+	var data, file, qualifier, taskID string
+	var log, isAsync bool
 	cmd := &cobra.Command{
-		Use:   "invoke NAME [--data JSON | --file PATH]",
+		Use:   "invoke NAME [--data JSON | --file PATH] [--async [--task-id ID]]",
 		Short: "Invoke a function synchronously and print its result",
 		Long: `Invoke a function synchronously and print its result on stdout.
 A function error (x-fc-error-type) is printed on stderr and exits with status 2.`,
@@ -32,9 +33,16 @@ A function error (x-fc-error-type) is printed on stderr and exits with status 2.
 			if err != nil {
 				return err
 			}
-			res, err := c.Invoke(cmd.Context(), args[0], client.InvokeOptions{Qualifier: qualifier, Body: body, LogTail: log})
+			opt := client.InvokeOptions{Qualifier: qualifier, Body: body, LogTail: log, Async: isAsync}
+			if taskID != "" {
+				opt.Header = http.Header{"X-Fc-Async-Task-Id": {taskID}}
+			}
+			res, err := c.Invoke(cmd.Context(), args[0], opt)
 			if err != nil {
 				return err
+			}
+			if isAsync {
+				return e.printAccepted(res)
 			}
 			return e.printInvoke(res, log)
 		},
@@ -44,7 +52,18 @@ A function error (x-fc-error-type) is printed on stderr and exits with status 2.
 	f.StringVar(&file, "file", "", `read the event payload from a file ("-" for stdin)`)
 	f.StringVar(&qualifier, "qualifier", "", "version or alias (default LATEST)")
 	f.BoolVar(&log, "log", false, "print the invocation's log tail on stderr")
+	f.BoolVar(&isAsync, "async", false, "invoke asynchronously: stored durably, run later with retries")
+	f.StringVar(&taskID, "task-id", "", "with --async: the task id (letters, digits, _ and -), for idempotent retries")
 	return cmd
+}
+
+func (e *env) printAccepted(res *client.InvokeResult) error {
+	task := res.Header.Get("x-fc-async-task-id")
+	if e.json {
+		return e.printJSON(map[string]any{"statusCode": res.Status, "requestId": res.RequestID, "taskId": task})
+	}
+	fmt.Fprintf(e.stdout, "accepted: request %s, task %s\n", res.RequestID, task)
+	return nil
 }
 
 func (e *env) payload(data, file string) ([]byte, error) {

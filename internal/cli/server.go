@@ -45,6 +45,7 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.StringVar(&cfg.ClientConfigPath, "client-config", "", `where to write the CLI config ("-" for nowhere; default ~/.config/yun/config.json)`)
 	f.DurationVar(&cfg.KeepAlive, "keep-alive", 5*time.Minute, "how long idle instances are kept")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight invocations may take to finish on SIGTERM")
+	f.StringVar(&cfg.NATSURL, "nats-url", "", "external NATS JetStream cluster for async invocation (default: embedded, in the data dir)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return cmd
 }

@@ -35,7 +35,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// CodeCacheBytes bounds the unpacked code cache. Default 2 GiB.
 	CodeCacheBytes int64
-	Logger         *slog.Logger
+	// NATSURL points async invocation at an external NATS JetStream
+	// cluster; empty runs an embedded server storing into {DataDir}/async.
+	NATSURL string
+	Logger  *slog.Logger
 }
 
 // DefaultDataDir is the data directory used when none is configured.

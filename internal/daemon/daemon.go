@@ -21,7 +21,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/yun-fc/yun/internal/api"
+	"github.com/yun-fc/yun/internal/async"
 	"github.com/yun-fc/yun/internal/blob"
 	blobfs "github.com/yun-fc/yun/internal/blob/fs"
 	"github.com/yun-fc/yun/internal/client"
@@ -29,12 +33,16 @@ import (
 	"github.com/yun-fc/yun/internal/scheduler"
 	"github.com/yun-fc/yun/internal/store"
 	"github.com/yun-fc/yun/internal/store/bolt"
+	"github.com/yun-fc/yun/internal/trigger"
 )
 
 // Daemon is one running Yun node.
 type Daemon struct {
 	cfg       Config
 	store     store.Store
+	api       *api.Server
+	async     *async.Service
+	timers    *trigger.Scheduler
 	cache     *blob.Cache
 	sched     *scheduler.Scheduler
 	http      *http.Server
@@ -84,17 +92,43 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.sched, err = scheduler.New(scheduler.Config{KeepAlive: cfg.KeepAlive}, engine, d.cache, cfg.Logger); err != nil {
+	metrics := newRegistry()
+	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
+	if d.sched, err = scheduler.New(schedCfg, engine, d.cache, cfg.Logger); err != nil {
 		return nil, err
 	}
 	handler := api.New(api.Config{Region: cfg.Region, PublicURL: cfg.PublicURL},
 		api.Deps{Store: st, Blobs: blobs, Scheduler: d.sched, Runtimes: engine.Runtimes(), Logger: cfg.Logger})
-	d.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	d.api = handler
+	if err := handler.RestoreScaling(context.Background()); err != nil {
+		d.sched.Close(context.Background())
+		return nil, err
+	}
+	d.sched.StartProvisioning(handler) // stopped first by sched.Close
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", api.MetricsHandler(metrics))
+	mux.Handle("/", handler)
+	d.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return d, nil
 }
 
-// Start listens and serves in the background, then writes the CLI's config.
+// newRegistry is the node's Prometheus registry: the scheduler's metrics
+// and the Go runtime's and the process's.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// Start starts the async service, listens and serves in the background,
+// then writes the CLI's config.
 func (d *Daemon) Start() error {
+	if err := d.startAsync(); err != nil {
+		return err
+	}
+	if err := d.startTimers(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", d.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("daemon: listen: %w", err)
@@ -166,6 +200,14 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 			}
 			if err := <-d.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errs = append(errs, err)
+			}
+		}
+		if d.timers != nil {
+			d.timers.Close()
+		}
+		if d.async != nil {
+			if err := d.async.Close(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("async: %w", err))
 			}
 		}
 		if err := d.sched.Close(ctx); err != nil {

@@ -2,8 +2,8 @@ package scheduler
 
 import "context"
 
-// Close shuts the scheduler down. New Invoke calls fail with ErrClosed at
-// once; admitted ones, queued or running, go on until they finish or ctx is
+// Close shuts the scheduler down. The provisioning loop stops first. New
+// Invoke calls fail with ErrClosed at once; admitted ones, queued or running, go on until they finish or ctx is
 // done. Then requests still queued fail with ErrClosed, starts in progress
 // are abandoned and every instance is stopped, and Close returns once every
 // goroutine of the scheduler has ended. It returns ctx.Err() if ctx ended
@@ -42,6 +42,7 @@ func (s *Scheduler) beginClose() bool {
 		return false
 	}
 	s.closing = true
+	close(s.stopProvisioning)
 	if s.active == 0 {
 		close(s.drained)
 	}

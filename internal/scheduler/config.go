@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Defaults for the zero fields of a Config.
@@ -14,6 +16,9 @@ const (
 	DefaultMaxInstances   = 100
 	DefaultStartRate      = 50 // instance creations per second
 	DefaultStartBurst     = 20
+	// DefaultAccountInstanceQuota is FC's default instance quota of one
+	// account in one region (fc3-api.md §9).
+	DefaultAccountInstanceQuota = 100
 )
 
 // Config tunes the scheduler. The zero value is usable: every zero field takes
@@ -38,6 +43,19 @@ type Config struct {
 	// StartBurst at once. Defaults 50 and 20.
 	StartRate  float64
 	StartBurst int
+	// KeepAlivePolicy decides when idle on-demand instances are reclaimed.
+	// Default FixedKeepAlive(KeepAlive).
+	KeepAlivePolicy KeepAlivePolicy
+	// AccountInstanceQuota caps the instances of one account on this node,
+	// across its functions. Default 100, as FC's per-region quota.
+	AccountInstanceQuota int
+	// NodeMemoryMB is the memory the node lends to instances; each instance
+	// reserves its function's memorySize. 0 means unlimited. The daemon
+	// sets it from the machine's memory.
+	NodeMemoryMB int
+	// Metrics, when not nil, receives the scheduler's Prometheus metrics
+	// (see metrics.go). Nil records none.
+	Metrics prometheus.Registerer
 }
 
 // Validate reports the first field that holds a bad value.
@@ -55,6 +73,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("scheduler config: StartRate %v: must be a finite number not below zero", c.StartRate)
 	case c.StartBurst < 0:
 		return fmt.Errorf("scheduler config: StartBurst %d: must not be negative", c.StartBurst)
+	case c.AccountInstanceQuota < 0:
+		return fmt.Errorf("scheduler config: AccountInstanceQuota %d: must not be negative", c.AccountInstanceQuota)
+	case c.NodeMemoryMB < 0:
+		return fmt.Errorf("scheduler config: NodeMemoryMB %d: must not be negative", c.NodeMemoryMB)
 	}
 	return nil
 }
@@ -78,6 +100,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StartBurst == 0 {
 		c.StartBurst = DefaultStartBurst
+	}
+	if c.KeepAlivePolicy == nil {
+		c.KeepAlivePolicy = FixedKeepAlive(c.KeepAlive)
+	}
+	if c.AccountInstanceQuota == 0 {
+		c.AccountInstanceQuota = DefaultAccountInstanceQuota
 	}
 	return c
 }

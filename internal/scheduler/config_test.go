@@ -27,6 +27,8 @@ func TestConfigValidate(t *testing.T) {
 		{"NaN start rate", Config{StartRate: math.NaN()}, "StartRate NaN"},
 		{"infinite start rate", Config{StartRate: math.Inf(1)}, "StartRate +Inf"},
 		{"negative burst", Config{StartBurst: -3}, "StartBurst -3"},
+		{"negative quota", Config{AccountInstanceQuota: -1}, "AccountInstanceQuota -1"},
+		{"negative node memory", Config{NodeMemoryMB: -512}, "NodeMemoryMB -512"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +47,8 @@ func TestConfigDefaults(t *testing.T) {
 	got := Config{MaxInstances: 7}.withDefaults()
 	want := Config{KeepAlive: DefaultKeepAlive, MaxQueueLength: DefaultMaxQueueLength,
 		MaxQueueWait: DefaultMaxQueueWait, MaxInstances: 7, StartRate: DefaultStartRate,
-		StartBurst: DefaultStartBurst}
+		StartBurst: DefaultStartBurst, KeepAlivePolicy: FixedKeepAlive(DefaultKeepAlive),
+		AccountInstanceQuota: DefaultAccountInstanceQuota}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

@@ -15,6 +15,12 @@ var (
 	ErrClosed       = errors.New("scheduler closed")
 	ErrQueueFull    = errors.New("queue full")
 	ErrQueueTimeout = errors.New("no instance slot in time")
+	// ErrReservedConcurrency: the request needs an instance beyond its
+	// function's reservedConcurrency.
+	ErrReservedConcurrency = errors.New("reserved concurrency reached")
+	// ErrInstanceQuota: the request needs an instance beyond its account's
+	// instance quota, and no idle instance of the account can make room.
+	ErrInstanceQuota = errors.New("account instance quota reached")
 )
 
 // errRetired tells Invoke that the pool it found was retired meanwhile and it
@@ -45,9 +51,35 @@ func queueFull(function string, n int) error {
 		"function '%s': %d requests are already waiting for an instance", function, n)
 }
 
-func queueTimeout(function string, waited time.Duration) error {
+func queueTimeout(function string, waited time.Duration, by limit) error {
+	why := ""
+	if by != limitNone {
+		why = " (new instances are held back by the " + by.String() + ")"
+	}
 	return refuse(ErrQueueTimeout, http.StatusServiceUnavailable, fc.CodeResourceThrottled,
-		"function '%s': no instance became available within %v", function, waited)
+		"function '%s': no instance became available within %v%s", function, waited, why)
+}
+
+// reservedExceeded refuses a request beyond its function's cap: a throttle
+// the caller should retry (429, a Code with "Throttling", so that the SDK
+// raises its ThrottlingError with retryAfter). A cap of 0 blocks the
+// function on purpose; retrying would not help, so it gets FC's plain 429
+// ResourceExhausted without a retry-after.
+func reservedExceeded(function string, reserved int) error {
+	if reserved == 0 {
+		e := fc.Errorf(http.StatusTooManyRequests, fc.CodeResourceExhausted,
+			"function '%s' has reservedConcurrency 0: its invocations are blocked", function)
+		return &refusal{kind: ErrReservedConcurrency, fc: e}
+	}
+	return refuse(ErrReservedConcurrency, http.StatusTooManyRequests, fc.CodeReservedConcurrencyThrottling,
+		"function '%s' is at its reservedConcurrency of %d instances", function, reserved)
+}
+
+// quotaExhausted refuses a request beyond its account's instance quota:
+// FC's 503 ResourceThrottled for an exhausted instance quota.
+func quotaExhausted(function, account string, quota int) error {
+	return refuse(ErrInstanceQuota, http.StatusServiceUnavailable, fc.CodeResourceThrottled,
+		"function '%s': account %s is at its instance quota of %d and has no idle instance to reclaim", function, account, quota)
 }
 
 func closed() error {

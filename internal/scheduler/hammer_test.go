@@ -27,8 +27,10 @@ func hammer(t *testing.T, slots int) {
 	const callers, perCaller = 200, 50
 	goroutinesBefore := runtime.NumGoroutine()
 	eng := &fakeEngine{slots: slots}
+	// Retiring every few milliseconds leaves many draining instances
+	// behind; the account quota is not what this test is about.
 	cfg := Config{KeepAlive: time.Millisecond, MaxInstances: 16, MaxQueueWait: time.Minute,
-		StartRate: 10000, StartBurst: 100}
+		StartRate: 10000, StartBurst: 100, AccountInstanceQuota: 1 << 20}
 	h := newHarness(t, cfg, eng)
 	tg := target("acct/f", slots)
 

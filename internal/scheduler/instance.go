@@ -34,11 +34,32 @@ func (s State) String() string {
 	return "unknown"
 }
 
+// Kind says why an instance exists.
+type Kind int
+
+// Instance kinds.
+const (
+	// KindOnDemand instances are started for demand and reclaimed by the
+	// keep-alive policy once idle.
+	KindOnDemand Kind = iota
+	// KindProvisioned instances are kept at their Key's provisioned target
+	// and never reclaimed for idleness; dispatch prefers them.
+	KindProvisioned
+)
+
+func (k Kind) String() string {
+	if k == KindProvisioned {
+		return "provisioned"
+	}
+	return "on-demand"
+}
+
 // InstanceView is what policies see of an instance: a copy, safe to keep.
 type InstanceView struct {
 	ID          string
 	Key         string
 	State       State
+	Kind        Kind
 	Busy        int // slots in use
 	Concurrency int // slots in all
 	Created     time.Time
@@ -56,6 +77,7 @@ func (v InstanceView) Idle() bool { return v.State == StateReady && v.Busy == 0 
 type instance struct {
 	id       string
 	state    State
+	kind     Kind
 	busy     int
 	created  time.Time
 	lastUsed time.Time
@@ -66,14 +88,21 @@ type instance struct {
 	stopSent bool
 }
 
-func newInstance(id string, now time.Time) *instance {
-	return &instance{id: id, state: StateStarting, created: now, lastUsed: now, stopReq: make(chan struct{})}
+func newInstance(id string, kind Kind, now time.Time) *instance {
+	return &instance{id: id, state: StateStarting, kind: kind, created: now, lastUsed: now, stopReq: make(chan struct{})}
 }
 
 func (in *instance) view(key string, slots int) InstanceView {
-	return InstanceView{ID: in.id, Key: key, State: in.state, Busy: in.busy, Concurrency: slots,
+	return InstanceView{ID: in.id, Key: key, State: in.state, Kind: in.kind, Busy: in.busy, Concurrency: slots,
 		Created: in.created, LastUsed: in.lastUsed}
 }
+
+// live reports whether the instance is starting or ready: it serves, or
+// will, and counts towards its pool's targets.
+func (in *instance) live() bool { return in.state == StateStarting || in.state == StateReady }
+
+// idle reports whether the instance is ready with no request running.
+func (in *instance) idle() bool { return in.state == StateReady && in.busy == 0 }
 
 // take gives one slot to a request.
 func (in *instance) take(now time.Time) {

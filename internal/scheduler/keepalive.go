@@ -20,10 +20,11 @@ func (k FixedKeepAlive) ReclaimAt(inst InstanceView) time.Time {
 	return inst.LastUsed.Add(time.Duration(k))
 }
 
-// expired reports whether inst should be stopped at now: it is idle and its
-// policy's reclaim time has come.
+// expired reports whether inst should be stopped at now: it is an idle
+// on-demand instance and its policy's reclaim time has come. Provisioned
+// instances are never reclaimed for idleness.
 func expired(now time.Time, inst InstanceView, policy KeepAlivePolicy) bool {
-	if !inst.Idle() {
+	if !inst.Idle() || inst.Kind == KindProvisioned {
 		return false
 	}
 	at := policy.ReclaimAt(inst)

@@ -28,6 +28,10 @@ func TestPickInstance(t *testing.T) {
 		{"full instances are skipped", []*instance{ready("a", 1, 5), ready("b", 0, 1)}, 1, "b"},
 		{"all full", []*instance{ready("a", 1, 5), ready("b", 1, 1)}, 1, ""},
 		{"packs onto the busy most recent one", []*instance{ready("a", 3, 5), ready("b", 0, 1)}, 4, "a"},
+		{"provisioned before a more recent on-demand", []*instance{ready("od", 0, 9),
+			{id: "p", state: StateReady, kind: KindProvisioned, lastUsed: at(1)}}, 1, "p"},
+		{"full provisioned overflows on demand", []*instance{ready("od", 0, 1),
+			{id: "p", state: StateReady, kind: KindProvisioned, busy: 1, lastUsed: at(9)}}, 1, "od"},
 		{"starting draining stopped failed are skipped", []*instance{
 			inState("s", StateStarting), inState("d", StateDraining), inState("x", StateStopped),
 			inState("f", StateFailed), ready("a", 0, 1)}, 1, "a"},
@@ -135,6 +139,8 @@ func TestExpired(t *testing.T) {
 	busy.Busy = 1
 	starting := idle
 	starting.State = StateStarting
+	provisioned := idle
+	provisioned.Kind = KindProvisioned
 	tests := []struct {
 		name   string
 		now    time.Time
@@ -148,6 +154,7 @@ func TestExpired(t *testing.T) {
 		{"busy is never reclaimed", at(10000), busy, policy, false},
 		{"starting is never reclaimed", at(10000), starting, policy, false},
 		{"zero reclaim time keeps forever", at(10000), idle, keepForever{}, false},
+		{"provisioned is never reclaimed", at(10000), provisioned, policy, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

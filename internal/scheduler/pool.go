@@ -14,18 +14,25 @@ type pool struct {
 	s      *Scheduler
 	target Target // the first Target seen for the Key; read-only
 	slots  int
+	usage  usage // what each instance holds in the node's capacity
 
-	mu        sync.Mutex
-	instances []*instance // starting, ready and draining, until stopped
-	queue     waitQueue
-	backoff   backoff
-	retired   bool // no new requests; instances stop once idle
-	timer     *time.Timer
-	timerAt   time.Time // when timer fires; zero when not armed
+	mu sync.Mutex
+	// instances are starting, ready and draining, until stopped; each
+	// holds one reservation of usage in the scheduler's capacity.
+	instances   []*instance
+	queue       waitQueue
+	backoff     backoff
+	retired     bool   // no new requests; instances stop once idle
+	provisioned int    // target of live provisioned instances
+	provErr     string // why the last provisioned start failed or was held back
+	limitedBy   limit  // what held back the last scale-up, for messages
+	rebalancing bool   // scaling on the rebalancer's behalf (see rescale)
+	timer       *time.Timer
+	timerAt     time.Time // when timer fires; zero when not armed
 }
 
 func newPool(s *Scheduler, t *Target) *pool {
-	return &pool{s: s, target: *t, slots: t.slots()}
+	return &pool{s: s, target: *t, slots: t.slots(), usage: usageOf(t)}
 }
 
 // acquire returns an instance on which a slot has been taken for the caller,
@@ -59,6 +66,10 @@ func (p *pool) admitLocked(now time.Time) error {
 		return queueFull(p.target.Function, n)
 	}
 	d := p.demandLocked()
+	if room, reserved := p.s.capacity.functionRoom(p.target.Function); beyondCap(d, room) {
+		p.s.metrics.decision(p.target.Function, decisionThrottle)
+		return reservedExceeded(p.target.Function, reserved)
+	}
 	d.queued++
 	if p.backoff.active(now) && unservable(d) > 0 {
 		return fmt.Errorf("function %s: starts back off after %d failures: %w",
@@ -78,7 +89,7 @@ func (p *pool) wait(ctx context.Context, w *waiter) (*instance, error) {
 	case <-ctx.Done():
 		return p.abandon(w, fmt.Errorf("function %s: waiting for an instance: %w", p.target.Function, ctx.Err()))
 	case <-timer.C:
-		return p.abandon(w, queueTimeout(p.target.Function, bound))
+		return p.abandon(w, queueTimeout(p.target.Function, bound, p.limit()))
 	case <-p.s.shutdown:
 		return p.abandon(w, closed())
 	}
@@ -96,6 +107,13 @@ func (p *pool) abandon(w *waiter, err error) (*instance, error) {
 		p.releaseLocked(g.inst, true, time.Now())
 	}
 	return nil, err
+}
+
+// limit returns what held back the pool's last scale-up.
+func (p *pool) limit() limit {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limitedBy
 }
 
 // release returns a slot of in. An unhealthy instance (Broken, or the engine
@@ -147,7 +165,12 @@ func (p *pool) settleLocked(in *instance, now time.Time) {
 			close(in.stopReq)
 		}
 	case StateReady:
-		p.wakeAtLocked(p.s.keepAlive.ReclaimAt(p.view(in)), now)
+		if in.kind == KindOnDemand {
+			p.wakeAtLocked(p.s.keepAlive.ReclaimAt(p.view(in)), now)
+		}
+		if p.s.capacity.anyBlocked() {
+			p.s.rebalanceSoon() // an idle instance may make room by eviction
+		}
 	}
 }
 
@@ -157,6 +180,9 @@ func (p *pool) retire() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.retired = true
+	// Provisioned instances drain like the others. A pool held back for
+	// room stays in the blocked set: its queue is still served.
+	p.provisioned = 0
 	now := time.Now()
 	for _, in := range p.instances {
 		p.settleLocked(in, now)
@@ -180,9 +206,15 @@ func (p *pool) demandLocked() demand {
 	return d
 }
 
+// removeLocked forgets in and gives back the capacity it held.
 func (p *pool) removeLocked(in *instance) {
-	if i := slices.Index(p.instances, in); i >= 0 {
-		p.instances = slices.Delete(p.instances, i, i+1)
+	i := slices.Index(p.instances, in)
+	if i < 0 {
+		return
+	}
+	p.instances = slices.Delete(p.instances, i, i+1)
+	if p.s.capacity.release(p.usage, 1) {
+		p.s.rebalanceSoon()
 	}
 }
 

@@ -14,7 +14,7 @@ func TestAbandonReturnsGrantedSlot(t *testing.T) {
 		h := newHarness(t, Config{}, &fakeEngine{})
 		defer h.close()
 		p := newPool(h.s, target("acct/f", 1))
-		in := newInstance("i-1", time.Now())
+		in := newInstance("i-1", KindOnDemand, time.Now())
 		in.state, in.busy = StateReady, 1
 		p.instances = []*instance{in}
 		first, second := p.queue.push(), p.queue.push()

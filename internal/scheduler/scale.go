@@ -6,34 +6,83 @@ import (
 	"github.com/yun-fc/yun/internal/sandbox"
 )
 
-// scaleLocked starts the instances the pool's demand asks for, unless starts
-// are backing off or the node's creation rate is spent; then it arms the
-// pool's timer to try again.
+// scaleLocked brings the pool towards what it needs: its provisioned target
+// first, then instances for its in-flight and queued demand (see startPlan).
+// Starts wait while the pool backs off after failures, and are bounded by
+// the node's capacity (see capacity) and its creation rate; when held back,
+// the pool arms its timer or waits in the capacity's blocked set.
 func (p *pool) scaleLocked(now time.Time) {
 	if p.s.shuttingDown() {
 		return
 	}
-	n := instancesToStart(p.demandLocked(), p.s.cfg.MaxInstances)
-	if n == 0 {
+	deficit := p.fitProvisionedLocked(now)
+	prov, onDemand := startPlan(p.demandLocked(), deficit, p.s.cfg.MaxInstances)
+	want := prov + onDemand
+	if want == 0 {
+		p.limitedLocked(limitNone, 0, false)
 		return
 	}
 	if p.backoff.active(now) {
 		p.wakeAtLocked(p.backoff.until, now)
 		return
 	}
+	n, by := p.s.capacity.reserve(p.usage, want)
 	got, next := p.s.limiter.take(now, n)
 	if got < n {
+		if p.s.capacity.release(p.usage, n-got) {
+			p.s.rebalanceSoon()
+		}
 		p.wakeAtLocked(next, now)
 	}
-	for range got {
-		p.startLocked(now)
+	for i := range got {
+		kind := KindOnDemand
+		if i < prov {
+			kind = KindProvisioned
+		}
+		p.startLocked(kind, now)
+	}
+	p.limitedLocked(by, want-n, n < prov)
+}
+
+// limitedLocked records what held back the scale-up just done. A pool held
+// back waits in the capacity's blocked set until room frees; held back by
+// its function's reservedConcurrency, the requests no instance will serve
+// fail at once (admission refuses most before they queue). Held back by the
+// account quota or node memory, the scheduler tries eviction (rebalance).
+func (p *pool) limitedLocked(by limit, short int, provisionedHeld bool) {
+	p.limitedBy = by
+	if by == limitNone {
+		p.s.capacity.unblock(p)
+		return
+	}
+	p.s.capacity.block(p, shortfall{by: by, n: short})
+	if provisionedHeld {
+		p.provErr = "provisioned instances held back by the " + by.String()
+	}
+	if by == limitFunction {
+		_, reserved := p.s.capacity.functionRoom(p.target.Function)
+		p.refuseUnservableLocked(reservedExceeded(p.target.Function, reserved))
+		return
+	}
+	if !p.rebalancing {
+		p.s.rebalanceSoon()
 	}
 }
 
-// startLocked adds a starting instance and the goroutine that owns it.
-func (p *pool) startLocked(now time.Time) {
-	in := newInstance(p.s.newInstanceID(), now)
+// refuseUnservableLocked fails, newest first, the waiters that no instance
+// ready or starting will serve.
+func (p *pool) refuseUnservableLocked(err error) {
+	for range unservable(p.demandLocked()) {
+		p.queue.popBack().fail(err)
+	}
+}
+
+// startLocked adds a starting instance and the goroutine that owns it. The
+// caller has reserved its capacity.
+func (p *pool) startLocked(kind Kind, now time.Time) {
+	in := newInstance(p.s.newInstanceID(), kind, now)
 	p.instances = append(p.instances, in)
+	p.s.metrics.decision(p.target.Function, startDecision(kind))
 	if !p.s.group.Go(func() { p.s.run(p, in) }) {
 		p.removeLocked(in)
 	}
@@ -48,6 +97,7 @@ func (p *pool) started(in *instance, sb sandbox.Instance) {
 	in.state = StateReady
 	in.lastUsed = now
 	p.backoff = backoff{}
+	p.s.metrics.coldStart(p.target.Function, in.kind, now.Sub(in.created))
 	p.serveQueueLocked(in, now)
 	p.settleLocked(in, now)
 }
@@ -64,11 +114,12 @@ func (p *pool) startFailed(in *instance, err error) {
 		return
 	}
 	now := time.Now()
+	p.s.metrics.startFailed(p.target.Function)
 	p.backoff.fail(now, err)
-	err = startError(p.target.Function, in.id, err)
-	for range unservable(p.demandLocked()) {
-		p.queue.popBack().fail(err)
+	if in.kind == KindProvisioned {
+		p.provErr = err.Error()
 	}
+	p.refuseUnservableLocked(startError(p.target.Function, in.id, err))
 	p.scaleLocked(now)
 }
 
@@ -89,4 +140,15 @@ func (p *pool) stopped(in *instance) {
 	}
 	p.removeLocked(in)
 	p.scaleLocked(time.Now())
+}
+
+// rescale re-applies the scale decision for the rebalancer, which calls it
+// when room may have freed for a pool that was held back. It does not wake
+// the rebalancer again if the pool is still held back.
+func (p *pool) rescale() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rebalancing = true
+	p.scaleLocked(time.Now())
+	p.rebalancing = false
 }

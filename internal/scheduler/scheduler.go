@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/yun-fc/yun/internal/sandbox"
 )
@@ -22,7 +23,17 @@ type Scheduler struct {
 	code      CodeSource
 	log       *slog.Logger
 	limiter   startLimiter
+	capacity  *capacity
+	metrics   *metrics // nil records nothing
 	group     group
+
+	// rebalanceCh wakes the rebalancer (see rebalance.go); provisionCh
+	// wakes the provisioning loop (see reconcile.go).
+	rebalanceCh chan struct{}
+	provisionCh chan struct{}
+	// stopProvisioning is closed when Close begins: the provisioning loop
+	// ends before requests drain, so no new instance is provisioned.
+	stopProvisioning chan struct{}
 
 	// shutdown is closed when Close stops the instances: waiters give up,
 	// instance goroutines stop their sandboxes.
@@ -53,12 +64,19 @@ func New(cfg Config, eng sandbox.Engine, code CodeSource, log *slog.Logger) (*Sc
 	}
 	cfg = cfg.withDefaults()
 	s := &Scheduler{
-		cfg: cfg, keepAlive: FixedKeepAlive(cfg.KeepAlive), engine: eng, code: code, log: log,
+		cfg: cfg, keepAlive: cfg.KeepAlivePolicy, engine: eng, code: code, log: log,
 		limiter:  startLimiter{b: newTokenBucket(cfg.StartRate, cfg.StartBurst)},
-		shutdown: make(chan struct{}), idPrefix: "c-" + randomHex(4) + "-",
+		capacity: newCapacity(cfg), rebalanceCh: make(chan struct{}, 1), provisionCh: make(chan struct{}, 1),
+		stopProvisioning: make(chan struct{}),
+		shutdown:         make(chan struct{}), idPrefix: "c-" + randomHex(4) + "-",
 		pools: make(map[string]*pool), drained: make(chan struct{}), finished: make(chan struct{}),
 	}
+	var err error
+	if s.metrics, err = newMetrics(cfg.Metrics, s); err != nil {
+		return nil, err
+	}
 	s.startCtx, s.cancelStart = context.WithCancel(context.Background())
+	s.group.Go(s.rebalancer)
 	return s, nil
 }
 
@@ -73,7 +91,17 @@ func (s *Scheduler) Invoke(ctx context.Context, t *Target, inv *sandbox.Invocati
 		return nil, err
 	}
 	defer s.leave()
+	begin := time.Now()
+	res, err := s.invoke(ctx, p, t, inv)
+	s.metrics.invoked(t.Function, time.Since(begin), res, err)
+	return res, err
+}
+
+// invoke takes a slot, runs inv on it and gives the slot back.
+func (s *Scheduler) invoke(ctx context.Context, p *pool, t *Target, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	queued := time.Now()
 	p, in, err := s.acquire(ctx, p, t)
+	s.metrics.waited(t.Function, time.Since(queued))
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +161,25 @@ func (s *Scheduler) poolLocked(t *Target) *pool {
 	}
 	return p
 }
+
+// SetReservedConcurrency caps the instances of function (all its Keys,
+// provisioned and on-demand, starting, ready and draining) at n; a request
+// that needs an instance beyond the cap is refused at once (see
+// ErrReservedConcurrency). A negative n removes the cap.
+func (s *Scheduler) SetReservedConcurrency(function string, n int) {
+	s.capacity.setReserved(function, n)
+	s.rebalanceSoon() // pools held back by the old cap may start now
+}
+
+// SetAccountInstanceQuota sets how many instances account may hold on this
+// node (its Limits.MaxInstances); n <= 0 restores Config.AccountInstanceQuota.
+func (s *Scheduler) SetAccountInstanceQuota(account string, n int) {
+	s.capacity.setQuota(account, n)
+	s.rebalanceSoon() // pools held back by the old quota may start now
+}
+
+// AccountInstanceQuota is the instances account may hold on this node.
+func (s *Scheduler) AccountInstanceQuota(account string) int { return s.capacity.quotaOf(account) }
 
 // Retire is called when function was updated or deleted: its idle instances
 // stop now, busy ones once their requests (including those already queued)

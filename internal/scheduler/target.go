@@ -23,10 +23,13 @@ type Target struct {
 	// Key identifies the version and configuration revision; instances of
 	// different Keys never mix.
 	Key string
-	// Function ("account/name") groups Keys for Retire.
+	// Function ("account/name") groups Keys for Retire, reservedConcurrency
+	// and metrics; the part before the first '/' is the account, whose
+	// instance quota the Key's instances count against.
 	Function string
 	// Spec is the template of every instance; the scheduler fills in
-	// InstanceID and CodeDir and treats the rest as read-only.
+	// InstanceID and CodeDir and treats the rest as read-only. Its
+	// MemoryMB is what each instance reserves of the node's memory.
 	Spec         sandbox.Spec
 	CodeChecksum string
 	// Concurrency is the slots of one instance (instanceConcurrency);

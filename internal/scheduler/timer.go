@@ -39,6 +39,7 @@ func (p *pool) tick(now time.Time) {
 	for _, in := range p.instances {
 		if expired(now, p.view(in), p.s.keepAlive) {
 			in.state = StateDraining
+			p.s.metrics.decision(p.target.Function, decisionReclaim)
 		}
 		p.settleLocked(in, now)
 	}

@@ -191,3 +191,113 @@ test('versions and aliases through the SDK', async () => {
   await rejects(client.getFunction(name, new $FC.GetFunctionRequest({ qualifier: '2' })), 404, 'VersionNotFound');
   await client.deleteFunction(name);
 });
+
+test('async invocation, configs and tasks through the SDK', async () => {
+  const name = `${prefix}async`;
+  await create(name, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }) });
+  const cfg = (await client.putAsyncInvokeConfig(name, new $FC.PutAsyncInvokeConfigRequest({ qualifier: 'LATEST',
+    body: new $FC.PutAsyncInvokeConfigInput({ maxAsyncRetryAttempts: 1, maxAsyncEventAgeInSeconds: 600, asyncTask: true }) }))).body;
+  assert.equal(cfg.maxAsyncRetryAttempts, 1);
+  assert.match(cfg.functionArn, new RegExp(`functions/${name}/LATEST$`));
+  assert.equal((await client.getAsyncInvokeConfig(name, new $FC.GetAsyncInvokeConfigRequest({ qualifier: 'LATEST' }))).body.maxAsyncEventAgeInSeconds, 600);
+  const configs = (await client.listAsyncInvokeConfigs(new $FC.ListAsyncInvokeConfigsRequest({ functionName: name }))).body;
+  assert.equal(configs.configs.length, 1);
+
+  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('{"name":"async"}')]) });
+  const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async', xFcAsyncTaskId: 'sdk_task_1' });
+  const res = await client.invokeFunctionWithOptions(name, req, headers, runtime);
+  assert.equal(res.statusCode, 202);
+  assert.equal(res.headers['x-fc-async-task-id'], 'sdk_task_1');
+  let task;
+  for (let i = 0; i < 200; i++) {
+    task = (await client.getAsyncTask(name, 'sdk_task_1', new $FC.GetAsyncTaskRequest({}))).body;
+    if (task.status === 'Succeeded' || task.status === 'Failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(task.status, 'Succeeded');
+  assert.equal(typeof task.startedTime, 'number');
+  assert.ok(task.events.length >= 2);
+  const tasks = (await client.listAsyncTasks(name, new $FC.ListAsyncTasksRequest({ status: 'Succeeded', includePayload: true, limit: 10 }))).body;
+  assert.deepEqual(tasks.tasks.map((t) => t.taskId), ['sdk_task_1']);
+  assert.equal(tasks.tasks[0].returnPayload, 'Hello, async!');
+  await rejects(client.stopAsyncTask(name, 'sdk_task_1', new $FC.StopAsyncTaskRequest({})), 409, 'AsyncTaskAlreadyFinished');
+  await rejects(client.getAsyncTask(name, 'nope', new $FC.GetAsyncTaskRequest({})), 404, 'AsyncTaskNotFound');
+  await client.deleteAsyncInvokeConfig(name, new $FC.DeleteAsyncInvokeConfigRequest({ qualifier: 'LATEST' }));
+  await client.deleteFunction(name);
+});
+
+test('HTTP triggers and custom domains through the SDK', async () => {
+  const name = `${prefix}web`;
+  await create(name, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }) });
+  // triggerConfig travels as JSON text, as the SDK's model types it.
+  const httpConfig = JSON.stringify({ authType: 'anonymous', methods: ['GET', 'POST'] });
+  const t = (await client.createTrigger(name, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput({
+    triggerName: 'web', triggerType: 'http', triggerConfig: httpConfig, description: 'web entry' }) }))).body;
+  assert.equal(t.triggerName, 'web');
+  assert.equal(t.triggerType, 'http');
+  assert.equal(t.triggerConfig, httpConfig);
+  assert.equal(t.qualifier, 'LATEST');
+  assert.match(t.httpTrigger.urlInternet, new RegExp(`/yun/http/\\d+/${name}/LATEST$`));
+  const page = await fetch(`${t.httpTrigger.urlInternet}/hello`);
+  assert.equal(page.status, 200);
+  assert.equal(await page.text(), 'Hello, world!');
+
+  for (const i of [1, 2]) {
+    await client.createTrigger(name, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput({
+      triggerName: `tick-${i}`, triggerType: 'timer', triggerConfig: JSON.stringify({ cronExpression: '@every 1h', enable: i === 1 }) }) }));
+  }
+  const p1 = (await client.listTriggers(name, new $FC.ListTriggersRequest({ limit: 2 }))).body;
+  assert.deepEqual(p1.triggers.map((x) => x.triggerName), ['tick-1', 'tick-2']);
+  assert.deepEqual(p1.triggers.map((x) => x.status), ['Enabled', 'Disabled']);
+  assert.ok(p1.nextToken);
+  const p2 = (await client.listTriggers(name, new $FC.ListTriggersRequest({ limit: 2, nextToken: p1.nextToken }))).body;
+  assert.deepEqual(p2.triggers.map((x) => x.triggerName), ['web']);
+  assert.ok(!p2.nextToken);
+  const byPrefix = (await client.listTriggers(name, new $FC.ListTriggersRequest({ prefix: 'tick' }))).body;
+  assert.equal(byPrefix.triggers.length, 2);
+
+  const upd = (await client.updateTrigger(name, 'web', new $FC.UpdateTriggerRequest({ body: new $FC.UpdateTriggerInput({
+    description: 'changed', triggerConfig: JSON.stringify({ authType: 'anonymous', methods: ['PUT'] }) }) }))).body;
+  assert.equal(upd.description, 'changed');
+  assert.equal((await fetch(`${t.httpTrigger.urlInternet}/`)).status, 405, 'GET is no longer allowed');
+  assert.equal((await client.getTrigger(name, 'web')).body.description, 'changed');
+
+  const bad = (fields) => client.createTrigger(name, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput(fields) }));
+  await rejects(bad({ triggerName: 'web', triggerType: 'timer', triggerConfig: '{"cronExpression":"@every 1m"}' }), 409, 'TriggerAlreadyExists');
+  await rejects(bad({ triggerName: 'web2', triggerType: 'http', triggerConfig: httpConfig }), 409, 'TriggerAlreadyExists');
+  await rejects(bad({ triggerName: 'o', triggerType: 'oss', triggerConfig: '{}' }), 400, 'InvalidArgument');
+  await rejects(bad({ triggerName: 'q', triggerType: 'http', triggerConfig: httpConfig, qualifier: 'nope' }), 404, 'AliasNotFound');
+  await rejects(client.getTrigger(name, 'missing'), 404, 'TriggerNotFound');
+  await rejects(client.listTriggers(`${prefix}missing`, new $FC.ListTriggersRequest({})), 404, 'FunctionNotFound');
+
+  const domain = `${process.pid}.sdk.example.test`;
+  const route = (path) => new $FC.RouteConfig({ routes: [new $FC.PathConfig({ path, functionName: name, methods: ['GET'],
+    rewriteConfig: new $FC.RewriteConfig({ wildcardRules: [new $FC.WildcardRule({ match: '/app/*', replacement: '/$1' })] }) })] });
+  const d = (await client.createCustomDomain(new $FC.CreateCustomDomainRequest({ body: new $FC.CreateCustomDomainInput({
+    domainName: domain, protocol: 'HTTP', routeConfig: route('/app/*') }) }))).body;
+  assert.equal(d.domainName, domain);
+  assert.equal(d.protocol, 'HTTP');
+  assert.equal(d.routeConfig.routes[0].functionName, name);
+  assert.equal(d.routeConfig.routes[0].rewriteConfig.wildcardRules[0].replacement, '/$1');
+  assert.equal((await client.getCustomDomain(domain)).body.routeConfig.routes[0].path, '/app/*');
+  for (const i of [1, 2]) {
+    await client.createCustomDomain(new $FC.CreateCustomDomainRequest({ body: new $FC.CreateCustomDomainInput({ domainName: `d${i}.${domain}` }) }));
+  }
+  const dp1 = (await client.listCustomDomains(new $FC.ListCustomDomainsRequest({ prefix: `d`, limit: 1 }))).body;
+  assert.deepEqual(dp1.customDomains.map((x) => x.domainName), [`d1.${domain}`]);
+  const dp2 = (await client.listCustomDomains(new $FC.ListCustomDomainsRequest({ prefix: `d`, limit: 1, nextToken: dp1.nextToken }))).body;
+  assert.deepEqual(dp2.customDomains.map((x) => x.domainName), [`d2.${domain}`]);
+  const du = (await client.updateCustomDomain(domain, new $FC.UpdateCustomDomainRequest({ body: new $FC.UpdateCustomDomainInput({
+    routeConfig: route('/*') }) }))).body;
+  assert.equal(du.routeConfig.routes[0].path, '/*');
+  await rejects(client.createCustomDomain(new $FC.CreateCustomDomainRequest({ body: new $FC.CreateCustomDomainInput({ domainName: domain }) })), 409, 'DomainNameAlreadyExists');
+  await rejects(client.createCustomDomain(new $FC.CreateCustomDomainRequest({ body: new $FC.CreateCustomDomainInput({ domainName: 'not a host' }) })), 400, 'InvalidArgument');
+  await rejects(client.getCustomDomain(`missing.${domain}`), 404, 'DomainNameNotFound');
+  for (const x of [domain, `d1.${domain}`, `d2.${domain}`]) await client.deleteCustomDomain(x);
+  await rejects(client.deleteCustomDomain(domain), 404, 'DomainNameNotFound');
+
+  await client.deleteTrigger(name, 'tick-1');
+  await rejects(client.getTrigger(name, 'tick-1'), 404, 'TriggerNotFound');
+  await client.deleteFunction(name);
+  await rejects(client.getTrigger(name, 'web'), 404, 'FunctionNotFound');
+});

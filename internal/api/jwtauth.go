@@ -1,0 +1,204 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/yun-fc/yun/internal/fc"
+)
+
+// jwtAuth is the jwt auth type: find the token, verify it, pass the
+// configured claims to the function. Claim headers, parameters and cookies
+// the client sent itself are removed first, so a function can trust them.
+type jwtAuth struct {
+	keys      []verifyKey
+	sources   []fc.TokenSource
+	claims    []fc.ClaimMapping
+	whitelist []string // paths that skip verification
+	blacklist []string // if set, the only paths that need it
+	now       func() time.Time
+}
+
+func newJWTAuth(text string, now func() time.Time) (*jwtAuth, error) {
+	c, err := fc.ParseJWTAuthConfig(text)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := parseJWKS(c.JWKS)
+	if err != nil {
+		return nil, err
+	}
+	sources := c.TokenLookup
+	if len(sources) == 0 {
+		sources = []fc.TokenSource{fc.DefaultTokenSource}
+	}
+	return &jwtAuth{keys: keys, sources: sources, claims: c.ClaimPassBy,
+		whitelist: c.Whitelist, blacklist: c.Blacklist, now: now}, nil
+}
+
+func (a *jwtAuth) check(_ context.Context, _ *http.Request, q *webRequest) error {
+	a.dropClaimParams(q)
+	if !a.applies(q.path()) {
+		return nil
+	}
+	token, ok := a.lookup(q)
+	if !ok {
+		return unauthorized("no token found in %s", a.describeSources())
+	}
+	claims, err := verifyJWT(token, a.keys, a.now())
+	if err != nil {
+		return unauthorized("%v", err)
+	}
+	a.passClaims(q, claims)
+	return nil
+}
+
+func unauthorized(format string, args ...any) *fc.Error {
+	return fc.Errorf(http.StatusUnauthorized, fc.CodeUnauthorized, format, args...)
+}
+
+// applies says whether path needs a token under the white or black list.
+func (a *jwtAuth) applies(path string) bool {
+	if len(a.blacklist) > 0 {
+		return matchAnyPath(a.blacklist, path)
+	}
+	return !matchAnyPath(a.whitelist, path)
+}
+
+// matchAnyPath matches exact paths and prefixes written as "/p/*".
+func matchAnyPath(patterns []string, path string) bool {
+	for _, p := range patterns {
+		if prefix, wild := strings.CutSuffix(p, "*"); (wild && strings.HasPrefix(path, prefix)) || p == path {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup returns the first token found in the configured places.
+func (a *jwtAuth) lookup(q *webRequest) (string, bool) {
+	for _, s := range a.sources {
+		if v := tokenFrom(q, s); v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func tokenFrom(q *webRequest, s fc.TokenSource) string {
+	switch s.Position {
+	case "header":
+		v := q.header.Get(s.Name)
+		if s.Prefix == "" {
+			return strings.TrimSpace(v)
+		}
+		p := strings.TrimSpace(s.Prefix)
+		if len(v) <= len(p) || !strings.EqualFold(v[:len(p)], p) {
+			return ""
+		}
+		return strings.TrimSpace(v[len(p):])
+	case "query":
+		return q.query.Get(s.Name)
+	case "cookie":
+		return cookieValue(q.header, s.Name)
+	case "form":
+		return formValue(q, s.Name)
+	}
+	return ""
+}
+
+func cookieValue(h http.Header, name string) string {
+	for _, line := range h.Values("Cookie") {
+		cookies, _ := http.ParseCookie(line)
+		for _, c := range cookies {
+			if c.Name == name {
+				return c.Value
+			}
+		}
+	}
+	return ""
+}
+
+func formValue(q *webRequest, name string) string {
+	mt, _, _ := mime.ParseMediaType(q.header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		return ""
+	}
+	v, _ := url.ParseQuery(string(q.body))
+	return v.Get(name)
+}
+
+func (a *jwtAuth) describeSources() string {
+	out := make([]string, len(a.sources))
+	for i, s := range a.sources {
+		out[i] = s.Position + " " + s.Name
+	}
+	return strings.Join(out, ", ")
+}
+
+// dropClaimParams removes what the client sent under the claim names.
+func (a *jwtAuth) dropClaimParams(q *webRequest) {
+	for _, m := range a.claims {
+		switch m.Position {
+		case "header":
+			q.header.Del(m.Name)
+		case "query":
+			q.query.Del(m.Name)
+		case "cookie":
+			setCookie(q.header, m.Name, "", false)
+		}
+	}
+}
+
+// passClaims hands the configured claims to the function.
+func (a *jwtAuth) passClaims(q *webRequest, claims map[string]any) {
+	for _, m := range a.claims {
+		v, ok := claims[m.Claim]
+		if !ok {
+			continue
+		}
+		s := claimString(v)
+		switch m.Position {
+		case "header":
+			q.header.Set(m.Name, s)
+		case "query":
+			q.query.Set(m.Name, s)
+		case "cookie":
+			setCookie(q.header, m.Name, s, true)
+		}
+	}
+}
+
+// claimString is a claim as text: strings as they are, anything else as JSON.
+func claimString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// setCookie rewrites the Cookie header without the named cookie and, with
+// add, with it set to value.
+func setCookie(h http.Header, name, value string, add bool) {
+	var kept []string
+	for _, line := range h.Values("Cookie") {
+		for _, part := range strings.Split(line, ";") {
+			if n, _, _ := strings.Cut(strings.TrimSpace(part), "="); n != name && strings.TrimSpace(part) != "" {
+				kept = append(kept, strings.TrimSpace(part))
+			}
+		}
+	}
+	if add {
+		kept = append(kept, (&http.Cookie{Name: name, Value: value}).String())
+	}
+	h.Del("Cookie")
+	if len(kept) > 0 {
+		h.Set("Cookie", strings.Join(kept, "; "))
+	}
+}

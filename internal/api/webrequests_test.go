@@ -1,0 +1,114 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/yun-fc/yun/internal/sandbox"
+	"github.com/yun-fc/yun/internal/scheduler"
+)
+
+func TestHTTPTriggerRequests(t *testing.T) {
+	f := newWebFixture(t)
+	f.createFunction("echo", "nodejs20")
+	f.mustTrigger("echo", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"GET", "POST"},
+		"corsConfig": map[string]any{"allowOrigins": []string{"https://app.example"}, "maxAge": 60}})
+	base := "/yun/http/1001/echo/LATEST"
+
+	t.Run("GET reaches the function as FC's event", func(t *testing.T) {
+		res := f.send("GET", base+"/a%20b/c?x=1&x=2", nil, func(r *http.Request) { r.Header.Set("Origin", "https://app.example") })
+		ev := res.event(t)
+		if res.status != 200 || ev.RawPath != "/a%20b/c" || ev.RequestContext.HTTP.Path != "/a b/c" || ev.QueryParameters["x"] != "1,2" ||
+			ev.RequestContext.HTTP.Method != "GET" || ev.RequestContext.RequestID != res.header.Get("x-fc-request-id") || ev.RequestContext.AccountID != "1001" {
+			t.Errorf("got %d %+v, want the path, query, method and request id of the request", res.status, ev)
+		}
+		if got := res.header.Get("Access-Control-Allow-Origin"); got != "https://app.example" {
+			t.Errorf("CORS on a real response: got %q, want the origin", got)
+		}
+	})
+
+	t.Run("binary body travels as base64", func(t *testing.T) {
+		body := []byte{0, 1, 2, 0xfe, 0xff}
+		res := f.send("POST", base+"/bin", body, func(r *http.Request) { r.Header.Set("Content-Type", "application/octet-stream") })
+		if ev := res.event(t); !ev.IsBase64Encoded || ev.Body != "AAEC/v8=" {
+			t.Errorf("got base64 %v body %q, want the body as base64", ev.IsBase64Encoded, ev.Body)
+		}
+	})
+
+	t.Run("preflight is answered without invoking", func(t *testing.T) {
+		before := f.sched.count()
+		res := f.send("OPTIONS", base+"/", nil, func(r *http.Request) {
+			r.Header.Set("Origin", "https://app.example")
+			r.Header.Set("Access-Control-Request-Method", "POST")
+		})
+		if res.status != 204 || res.header.Get("Access-Control-Allow-Methods") != "GET, POST" || res.header.Get("Access-Control-Max-Age") != "60" || f.sched.count() != before {
+			t.Errorf("got %d %v (invocations %d→%d), want 204 with the allowances and no invocation", res.status, res.header, before, f.sched.count())
+		}
+	})
+
+	t.Run("the function's statusCode, headers and body", func(t *testing.T) {
+		f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {
+			return &sandbox.Result{Body: []byte(`{"statusCode":418,"headers":{"X-Tea":"yes","X-Fc-Hidden":"no"},"body":"aGk=","isBase64Encoded":true}`)}
+		})
+		defer f.sched.setReply(nil)
+		res := f.send("GET", base+"/", nil, nil)
+		if res.status != 418 || string(res.body) != "hi" || res.header.Get("X-Tea") != "yes" || res.header.Get("X-Fc-Hidden") != "" {
+			t.Errorf("got %d %q %v, want 418 hi with X-Tea and without X-Fc-Hidden", res.status, res.body, res.header)
+		}
+	})
+
+	t.Run("a user error is a 502 with the error type", func(t *testing.T) {
+		f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {
+			return &sandbox.Result{Body: []byte(`{"errorMessage":"boom"}`), ErrorType: sandbox.ErrorUnhandled}
+		})
+		defer f.sched.setReply(nil)
+		res := f.send("GET", base+"/", nil, nil)
+		if res.status != 502 || res.header.Get("X-Fc-Error-Type") != "UnhandledInvocationError" || !bytes.Contains(res.body, []byte("boom")) {
+			t.Errorf("got %d %v %q, want 502 UnhandledInvocationError", res.status, res.header, res.body)
+		}
+	})
+
+	long := strings.Repeat("a", 4100)
+	cases := []struct {
+		name    string
+		method  string
+		target  string
+		prepare func(*http.Request)
+		status  int
+		code    string
+	}{
+		{"method not allowed", "DELETE", base + "/", nil, 405, "MethodNotAllowed"},
+		{"no trigger for the qualifier", "GET", "/yun/http/1001/echo/prod/", nil, 404, "TriggerNotFound"},
+		{"no such function", "GET", "/yun/http/1001/nope/LATEST/", nil, 404, "TriggerNotFound"},
+		{"another account's function", "GET", "/yun/http/1002/echo/LATEST/", nil, 404, "TriggerNotFound"},
+		{"malformed trigger URL", "GET", "/yun/http/1001/echo", nil, 404, "TriggerNotFound"},
+		{"path and query over 4 KB", "GET", base + "/" + long, nil, 400, "InvalidArgument"},
+		{"headers over 8 KB", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Big", strings.Repeat("b", 8200)) }, 400, "InvalidArgument"},
+		{"async is not there yet", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Async") }, 400, "OperationNotSupported"},
+		{"bad invocation type", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Later") }, 400, "InvalidArgument"},
+		{"preflight from another origin", "OPTIONS", base + "/", func(r *http.Request) {
+			r.Header.Set("Origin", "https://evil.example")
+			r.Header.Set("Access-Control-Request-Method", "GET")
+		}, 403, "AccessDenied"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.send(tc.method, tc.target, nil, tc.prepare)
+			e := res.fcError(t)
+			if res.status != tc.status || e.Code != tc.code || e.RequestID == "" || e.RequestID != res.header.Get("x-fc-request-id") {
+				t.Errorf("got %d %+v, want %d %s with the request id", res.status, e, tc.status, tc.code)
+			}
+		})
+	}
+
+	t.Run("custom runtimes are not served yet", func(t *testing.T) {
+		f.createFunction("custom", "custom.debian12")
+		f.mustTrigger("custom", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"GET"}})
+		res := f.send("GET", "/yun/http/1001/custom/LATEST/", nil, nil)
+		if e := res.fcError(t); res.status != 501 || e.Code != "OperationNotSupported" {
+			t.Errorf("got %d %+v, want 501 OperationNotSupported", res.status, e)
+		}
+	})
+}
