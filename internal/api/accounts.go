@@ -108,6 +108,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.PutAccessKey(r.Context(), k); err != nil {
 		return err
 	}
+	s.applyAccountLimits(a)
 	writeJSON(w, http.StatusOK, &AccountOutput{Account: a, AccessKey: k})
 	return nil
 }
@@ -121,7 +122,7 @@ func applyAccount(a *store.Account, in *AccountInput) error {
 	}
 	if in.Limits != nil {
 		l := *in.Limits
-		if l.MaxFunctions < 0 || l.MaxInstances < 0 || l.MaxMemoryMB < 0 || l.RequestsPerSecond < 0 ||
+		if l.MaxFunctions < 0 || l.MaxInstances < 0 || l.RequestsPerSecond < 0 ||
 			l.Burst < 0 || l.FunctionRequestsPerSecond < 0 || l.MaxConcurrentRequests < 0 {
 			return fc.InvalidArgument("limits must not be negative: %+v", l)
 		}
@@ -159,6 +160,7 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.accountCache.Delete(a.ID)
+	s.applyAccountLimits(&a)
 	writeJSON(w, http.StatusOK, &a)
 	return nil
 }
@@ -226,4 +228,12 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 func callerKey(r *http.Request) string {
 	id, _ := r.Context().Value(keyAccessKey).(string)
 	return id
+}
+
+// applyAccountLimits tells the scheduler an account's instance quota (the
+// flow-control limits are read from the account on each request).
+func (s *Server) applyAccountLimits(a *store.Account) {
+	if sc, err := s.scaler(); err == nil {
+		sc.SetAccountInstanceQuota(a.ID, a.Limits.MaxInstances)
+	}
 }

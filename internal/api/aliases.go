@@ -100,6 +100,7 @@ func (s *Server) deleteAlias(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, alias))
+	s.dropQualifierScaling(ctx, account, name, alias)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -137,7 +137,7 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 		return notFound(name, err)
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, fc.Latest))
-	s.sched.Retire(cacheKey(account, name))
+	s.sched.RetireKeys(qualifiedKey(account, name, fc.Latest) + "/")
 	writeJSON(w, http.StatusOK, f)
 	return nil
 }

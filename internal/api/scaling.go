@@ -207,3 +207,14 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// dropQualifierScaling forgets the provision config of a qualifier that went
+// away (a deleted version or alias).
+func (s *Server) dropQualifierScaling(ctx context.Context, account, name, qualifier string) {
+	if err := ignoreNotFound(s.store.DeleteDoc(ctx, account, kindProvision, name+"/"+qualifier)); err != nil {
+		s.log.Warn("drop provision config", "account", account, "function", name, "qualifier", qualifier, "err", err)
+	}
+	if sc, err := s.scaler(); err == nil {
+		sc.ProvisionChanged()
+	}
+}

@@ -63,7 +63,10 @@ func (c *Config) setDefaults() {
 // invoker is what the API needs of the scheduler.
 type invoker interface {
 	Invoke(ctx context.Context, t *scheduler.Target, inv *sandbox.Invocation) (*sandbox.Result, error)
+	// Retire stops a function's instances (every version); RetireKeys those
+	// of the Keys with a prefix (one qualifier).
 	Retire(function string)
+	RetireKeys(prefix string)
 }
 
 // Deps are the components the API service uses.

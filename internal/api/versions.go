@@ -189,6 +189,7 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, id))
+	s.dropQualifierScaling(ctx, account, name, id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

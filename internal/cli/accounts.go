@@ -24,7 +24,6 @@ func (e *env) accountsCommand() *cobra.Command {
 		f := c.Flags()
 		f.IntVar(&limits.MaxFunctions, "max-functions", 0, "function quota (0: node default)")
 		f.IntVar(&limits.MaxInstances, "max-instances", 0, "instance quota (0: node default)")
-		f.IntVar(&limits.MaxMemoryMB, "max-memory", 0, "memory quota in MB over all instances (0: node default)")
 		f.Float64Var(&limits.RequestsPerSecond, "rps", 0, "request rate limit per second (0: node default)")
 		f.IntVar(&limits.Burst, "burst", 0, "request burst (0: node default)")
 		f.Float64Var(&limits.FunctionRequestsPerSecond, "function-rps", 0, "invocation rate limit per function (0: node default)")
@@ -58,7 +57,7 @@ func (e *env) accountsCommand() *cobra.Command {
 					in.Disabled = new(bool)
 				}
 			}
-			if anyChanged(cmd, "max-functions", "max-instances", "max-memory", "rps", "burst", "function-rps", "max-concurrent") {
+			if anyChanged(cmd, "max-functions", "max-instances", "rps", "burst", "function-rps", "max-concurrent") {
 				in.Limits = &limits
 			}
 			var out store.Account

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,10 +187,20 @@ func (s *Scheduler) AccountInstanceQuota(account string) int { return s.capacity
 // are done. Later requests, with the same Key or a new one, get new
 // instances.
 func (s *Scheduler) Retire(function string) {
+	s.retireWhere(func(p *pool) bool { return p.target.Function == function })
+}
+
+// RetireKeys is Retire for the pools whose Key starts with prefix: an update
+// of one qualifier (LATEST) leaves the instances of published versions alone.
+func (s *Scheduler) RetireKeys(prefix string) {
+	s.retireWhere(func(p *pool) bool { return strings.HasPrefix(p.target.Key, prefix) })
+}
+
+func (s *Scheduler) retireWhere(match func(*pool) bool) {
 	var retired []*pool
 	s.mu.Lock()
 	for key, p := range s.pools {
-		if p.target.Function == function {
+		if match(p) {
 			retired = append(retired, p)
 			delete(s.pools, key)
 		}

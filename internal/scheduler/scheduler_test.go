@@ -395,6 +395,28 @@ func TestRetire(t *testing.T) {
 	})
 }
 
+// TestRetireKeys: retiring one qualifier's keys leaves the function's other
+// versions running.
+func TestRetireKeys(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, Config{}, &fakeEngine{})
+		defer h.close()
+		latest, v1 := target("acct/f", 1), target("acct/f", 1)
+		v1.Key = "acct/f/1/1"
+		onLatest := string(mustInvoke(t, h, latest, "").Body)
+		onV1 := string(mustInvoke(t, h, v1, "").Body)
+		h.s.RetireKeys("acct/f/LATEST/")
+		synctest.Wait()
+		if !h.eng.byID(onLatest).isStopped() || h.eng.byID(onV1).isStopped() {
+			t.Errorf("after RetireKeys(LATEST): LATEST's instance stopped %v (want true), version 1's %v (want false)",
+				h.eng.byID(onLatest).isStopped(), h.eng.byID(onV1).isStopped())
+		}
+		if got := string(mustInvoke(t, h, v1, "").Body); got != onV1 {
+			t.Errorf("version 1 served by %s after the retire, want its warm instance %s", got, onV1)
+		}
+	})
+}
+
 func TestRetiredPoolServesItsQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := newHarness(t, Config{MaxInstances: 1}, &fakeEngine{})

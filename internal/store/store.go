@@ -43,7 +43,6 @@ type Account struct {
 type Limits struct {
 	MaxFunctions int `json:"maxFunctions,omitempty"`
 	MaxInstances int `json:"maxInstances,omitempty"`
-	MaxMemoryMB  int `json:"maxMemoryMB,omitempty"`
 	// RequestsPerSecond and Burst bound the account's API and invoke
 	// requests together (a token bucket).
 	RequestsPerSecond float64 `json:"requestsPerSecond,omitempty"`
@@ -70,8 +69,8 @@ func (l Limits) Or(defaults Limits) Limits {
 	}
 	return Limits{
 		MaxFunctions: pick(l.MaxFunctions, defaults.MaxFunctions), MaxInstances: pick(l.MaxInstances, defaults.MaxInstances),
-		MaxMemoryMB: pick(l.MaxMemoryMB, defaults.MaxMemoryMB), RequestsPerSecond: pickf(l.RequestsPerSecond, defaults.RequestsPerSecond),
-		Burst: pick(l.Burst, defaults.Burst), FunctionRequestsPerSecond: pickf(l.FunctionRequestsPerSecond, defaults.FunctionRequestsPerSecond),
+		RequestsPerSecond: pickf(l.RequestsPerSecond, defaults.RequestsPerSecond),
+		Burst:             pick(l.Burst, defaults.Burst), FunctionRequestsPerSecond: pickf(l.FunctionRequestsPerSecond, defaults.FunctionRequestsPerSecond),
 		MaxConcurrentRequests: pick(l.MaxConcurrentRequests, defaults.MaxConcurrentRequests),
 	}
 }
