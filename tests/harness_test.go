@@ -91,7 +91,12 @@ func startNode(t *testing.T, dataDir string, extraArgs ...string) *node {
 	endpoint := make(chan string, 1)
 	go n.readStdout(out, endpoint)
 	go func() { n.cmd.Wait(); close(n.done) }()
-	t.Cleanup(n.stop)
+	t.Cleanup(func() {
+		n.stop()
+		if t.Failed() {
+			t.Logf("yun server log:\n%s", tailLines(n.stderr.String(), 60))
+		}
+	})
 	select {
 	case n.endpoint = <-endpoint:
 	case <-n.done:
@@ -252,3 +257,12 @@ func (s *syncBuffer) String() string {
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// tailLines returns the last n lines of s.
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

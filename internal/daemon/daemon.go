@@ -29,7 +29,7 @@ import (
 	"github.com/yun-fc/yun/internal/blob"
 	blobfs "github.com/yun-fc/yun/internal/blob/fs"
 	"github.com/yun-fc/yun/internal/client"
-	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/sandbox/wasm"
 	"github.com/yun-fc/yun/internal/scheduler"
 	"github.com/yun-fc/yun/internal/store"
 	"github.com/yun-fc/yun/internal/store/bolt"
@@ -44,6 +44,7 @@ type Daemon struct {
 	async     *async.Service
 	timers    *trigger.Scheduler
 	cache     *blob.Cache
+	wasm      *wasm.Engine
 	sched     *scheduler.Scheduler
 	http      *http.Server
 	listener  net.Listener
@@ -88,13 +89,14 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	if d.cache, err = blob.NewCache(filepath.Join(cfg.DataDir, "cache", "code"), blobs, cfg.CodeCacheBytes, blob.Limits{}, cfg.Logger); err != nil {
 		return nil, err
 	}
-	engine, err := process.New(process.Config{RunDir: filepath.Join(cfg.DataDir, "run"), Logger: cfg.Logger})
+	engine, err := d.engines()
 	if err != nil {
 		return nil, err
 	}
 	metrics := newRegistry()
 	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
 	if d.sched, err = scheduler.New(schedCfg, engine, d.cache, cfg.Logger); err != nil {
+		d.wasm.Close(context.Background())
 		return nil, err
 	}
 	handler := api.New(api.Config{Region: cfg.Region, PublicURL: cfg.PublicURL},
@@ -213,7 +215,7 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 		if err := d.sched.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("scheduler: %w", err))
 		}
-		errs = append(errs, d.cache.Close(), d.store.Close())
+		errs = append(errs, d.wasm.Close(ctx), d.cache.Close(), d.store.Close())
 		d.closeErr = errors.Join(errs...)
 	})
 	return d.closeErr

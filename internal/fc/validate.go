@@ -133,6 +133,7 @@ func Validate(f *Function, available []string) error {
 		func() error { return validRange("instanceConcurrency", f.InstanceConcurrency, 1, MaxConcurrency) },
 		func() error { return validEnv(f.EnvironmentVariables) },
 		func() error { return validLifecycle(f.InstanceLifecycleConfig, IsCustom(f.Runtime)) },
+		func() error { return validWasm(f) },
 		func() error { return validCustomRuntime(f.CustomRuntimeConfig) },
 		func() error {
 			if utf8.RuneCountInString(f.Description) > MaxDescription {
@@ -275,4 +276,20 @@ func validCustomRuntime(c *CustomRuntimeConfig) error {
 // FunctionARN builds acs:fc:{region}:{account}:functions/{name}.
 func FunctionARN(region, account, name string) string {
 	return fmt.Sprintf("acs:fc:%s:%s:functions/%s", region, account, name)
+}
+
+// validWasm refuses what a WebAssembly function cannot have: each
+// invocation runs a fresh module instance, so there is no instance to
+// initialise or to stop.
+func validWasm(f *Function) error {
+	if RuntimeKind(f.Runtime) != KindWasm {
+		return nil
+	}
+	if lc := f.InstanceLifecycleConfig; lc != nil && (lc.Initializer != nil && lc.Initializer.Handler != "" || lc.PreStop != nil && lc.PreStop.Handler != "") {
+		return InvalidArgument("instanceLifecycleConfig is not supported by runtime %s: every invocation runs a fresh module instance", f.Runtime)
+	}
+	if !strings.HasSuffix(f.Handler, ".wasm") {
+		return InvalidArgument("handler %q is invalid for runtime %s: name the module file, e.g. main.wasm", f.Handler, f.Runtime)
+	}
+	return nil
 }

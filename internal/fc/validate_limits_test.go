@@ -193,3 +193,29 @@ func TestValidateName(t *testing.T) {
 		{"leading digit", func(f *fc.Function) { f.FunctionName = "9lives" }, []string{"functionName", "9lives"}},
 	})
 }
+
+func TestValidateWasm(t *testing.T) {
+	wasm := func(handler string, lc *fc.InstanceLifecycleConfig) func(*fc.Function) {
+		return func(f *fc.Function) {
+			f.Runtime, f.Handler, f.InstanceLifecycleConfig = "wasm.wasip1", handler, lc
+		}
+	}
+	avail := append(available, "wasm.wasip1")
+	for _, tc := range []limitCase{
+		{"module file", wasm("main.wasm", nil), nil},
+		{"not a module", wasm("index.handler", nil), []string{"handler", "main.wasm"}},
+		{"initializer", wasm("main.wasm", &fc.InstanceLifecycleConfig{Initializer: &fc.LifecycleHook{Handler: "main.init"}}),
+			[]string{"instanceLifecycleConfig", "wasm.wasip1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := validFunction()
+			tc.change(f)
+			err := fc.Validate(f, avail)
+			if tc.mentions == nil {
+				checkValid(t, err)
+				return
+			}
+			checkInvalid(t, err, tc.mentions...)
+		})
+	}
+}
