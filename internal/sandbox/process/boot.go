@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"syscall"
 	"time"
@@ -20,10 +19,16 @@ const (
 	pollMax   = 5 * time.Millisecond
 )
 
-// boot waits for the runtime to listen, then runs the initializer.
+// boot waits for the runtime to listen, gives a sandboxed instance its
+// function's CPU limit, then runs the initializer.
 func (i *Instance) boot(ctx context.Context, startTimeout time.Duration) error {
 	if err := i.waitListening(ctx, startTimeout); err != nil {
 		return err
+	}
+	if i.jail != nil && i.spec.CPU > 0 {
+		if err := i.jail.settle(i.spec.CPU); err != nil {
+			return err
+		}
 	}
 	i.capture.endBoot()
 	if i.spec.Initializer != nil {
@@ -42,7 +47,6 @@ func (i *Instance) waitListening(ctx context.Context, startTimeout time.Duration
 	defer deadline.Stop()
 	poll := time.NewTimer(0)
 	defer poll.Stop()
-	var dialer net.Dialer
 	for delay := pollFirst; ; delay = min(2*delay, pollMax) {
 		select {
 		case <-ctx.Done():
@@ -55,7 +59,7 @@ func (i *Instance) waitListening(ctx context.Context, startTimeout time.Duration
 				i.port, seconds(startTimeout)))
 		case <-poll.C:
 		}
-		if conn, err := dialer.DialContext(ctx, "tcp", i.addr); err == nil {
+		if conn, err := i.dial(ctx, "tcp", i.addr); err == nil {
 			conn.Close()
 			return nil
 		}
@@ -117,7 +121,9 @@ func (i *Instance) initOutcome(rctx context.Context, rep *reply, err error, time
 	case errors.Is(rctx.Err(), context.DeadlineExceeded):
 		i.signal(syscall.SIGKILL)
 		message = "Initializer timed out after " + seconds(timeout) + " seconds"
-	case i.exitedWithin(exitWait):
+	case i.exitedWithin(exitWait) && i.oomKilled():
+		return oomBody(elapsed, i.maxMemory(), i.memoryLimitMB()), errors.New("initializer exceeded the memory limit")
+	case i.hasExited():
 		message = fmt.Sprintf("Process exited unexpectedly before completing initialization (duration: %dms, maxMemoryUsage: %sMB)",
 			elapsed.Milliseconds(), megabytes(i.maxMemory()))
 	default:

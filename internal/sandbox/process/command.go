@@ -13,34 +13,46 @@ import (
 
 	"github.com/yun-fc/yun/internal/fc"
 	"github.com/yun-fc/yun/internal/sandbox"
+	"github.com/yun-fc/yun/internal/sandbox/process/jail"
 )
 
 // defaultPath is the PATH of every instance.
 const defaultPath = "/usr/local/bin:/usr/bin:/bin"
 
-// codeMount is where the code appears inside FC's (and later Yun's) sandbox.
-const codeMount = "/code"
-
 // errNoCommand is the InitError cause of a custom runtime with nothing to run.
 var errNoCommand = errors.New("custom runtime: no customRuntimeConfig.command and no executable file 'bootstrap' in the code root")
 
-// launchPlan is what an instance process is made from.
+// launchPlan is what an instance process is made from. Paths are as the
+// instance sees them; hostCodeDir is where the engine finds the code.
 type launchPlan struct {
-	spec    *sandbox.Spec
-	id      string
-	codeDir string // absolute
-	tmpDir  string // HOME and TMPDIR
-	port    int
+	spec        *sandbox.Spec
+	id          string
+	codeDir     string // absolute
+	hostCodeDir string // absolute; codeDir itself without the sandbox
+	tmpDir      string // HOME and TMPDIR
+	port        int
+	rootDir     string       // sandbox: the host directory the jail's root is mounted on
+	uid         int          // sandbox: the instance's uid and gid
+	confined    *confinement // nil without the sandbox
 }
 
-// command builds the process of an instance. It is the one place that decides
-// how an instance process is made: the sandbox (namespaces, cgroups, seccomp)
-// will wrap it here. An error is the user's configuration at fault.
+// command builds the process of an instance. It is the one place that
+// decides how an instance process is made: plain, or the init of a jail
+// (then p.confined.launch holds it). An *sandbox.InitError is the user's
+// configuration at fault.
 func (e *Engine) command(p *launchPlan) (*exec.Cmd, error) {
 	env := environ(p)
 	argv, err := e.argv(p, env)
 	if err != nil {
-		return nil, err
+		return nil, &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
+	}
+	if p.confined != nil {
+		l, err := jail.Command(e.iso.jailSpec(p, argv, env))
+		if err != nil {
+			return nil, err
+		}
+		p.confined.launch = l
+		return l.Cmd, nil
 	}
 	return &exec.Cmd{
 		Path: argv[0],
@@ -58,13 +70,21 @@ func (e *Engine) command(p *launchPlan) (*exec.Cmd, error) {
 
 // argv returns the program and arguments of the instance.
 func (e *Engine) argv(p *launchPlan, env []string) ([]string, error) {
+	boot := e.bootstrap
+	if p.confined != nil {
+		boot = bootstrapFiles{node: bootstrapMount + "/" + filepath.Base(boot.node),
+			python: bootstrapMount + "/" + filepath.Base(boot.python)}
+	}
 	switch fc.RuntimeKind(p.spec.Runtime) {
 	case fc.KindNode:
-		return []string{e.node.path, e.bootstrap.node}, nil
+		return []string{e.node.path, boot.node}, nil
 	case fc.KindPython:
 		// -B: never write __pycache__ into the (shared) code directory.
-		return []string{e.python.path, "-B", e.bootstrap.python}, nil
+		return []string{e.python.path, "-B", boot.python}, nil
 	case fc.KindCustom:
+		if p.confined != nil {
+			return confinedCustomArgv(p)
+		}
 		return customArgv(p, lookupEnv(env, "PATH"))
 	}
 	return nil, fmt.Errorf("runtime %q: %w", p.spec.Runtime, ErrRuntimeUnavailable)
@@ -89,8 +109,21 @@ func customArgv(p *launchPlan, path string) ([]string, error) {
 	return argv, nil
 }
 
-// rewriteCode maps "/code" and "/code/..." to codeDir, until the sandbox
-// mounts the code there.
+// confinedCustomArgv is customRuntimeConfig.command + args as given: the
+// code is at /code and the program is looked up inside the jail. Only the
+// missing bootstrap is found out here.
+func confinedCustomArgv(p *launchPlan) ([]string, error) {
+	if len(p.spec.Command) == 0 {
+		if !isExecutable(filepath.Join(p.hostCodeDir, "bootstrap")) {
+			return nil, errNoCommand
+		}
+		return append([]string{codeMount + "/bootstrap"}, p.spec.Args...), nil
+	}
+	return slices.Concat(p.spec.Command, p.spec.Args), nil
+}
+
+// rewriteCode maps "/code" and "/code/..." to codeDir, for instances
+// without the sandbox, where nothing is mounted there.
 func rewriteCode(args []string, codeDir string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {

@@ -85,6 +85,28 @@ func TestCustomArgv(t *testing.T) {
 	}
 }
 
+func TestIDPool(t *testing.T) {
+	p := newIDPool(1000, 3)
+	var got []int
+	for range 3 {
+		id, err := p.get()
+		if err != nil {
+			t.Fatalf("get = %v", err)
+		}
+		got = append(got, id)
+	}
+	if !slices.Equal(got, []int{1000, 1001, 1002}) {
+		t.Errorf("got ids %v, want [1000 1001 1002]", got)
+	}
+	if id, err := p.get(); err == nil {
+		t.Errorf("get from a full pool = %d, want an error", id)
+	}
+	p.put(1001)
+	if id, err := p.get(); err != nil || id != 1001 {
+		t.Errorf("get after put(1001) = %d, %v; want 1001", id, err)
+	}
+}
+
 func writeExec(t *testing.T, path string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -131,12 +153,40 @@ func TestConfigValidate(t *testing.T) {
 		{"relative NodePath", Config{RunDir: "run", NodePath: "node"}, `NodePath "node"`},
 		{"relative PythonPath", Config{RunDir: "run", PythonPath: "bin/python3"}, `PythonPath "bin/python3"`},
 		{"negative StartTimeout", Config{RunDir: "run", StartTimeout: -time.Second}, "StartTimeout -1s"},
+		{"no isolation", Config{RunDir: "run", Isolation: IsolationNone}, ""},
+		{"unknown isolation", Config{RunDir: "run", Isolation: "vm"}, `Isolation "vm"`},
+		{"negative FirstUID", Config{RunDir: "run", FirstUID: -1}, "FirstUID -1"},
+		{"FirstUID too high", Config{RunDir: "run", FirstUID: 1 << 31}, "FirstUID 2147483648"},
+		{"negative MaxProcesses", Config{RunDir: "run", MaxProcesses: -2}, "MaxProcesses -2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.cfg.Validate()
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("Validate() = %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestBootLimits(t *testing.T) {
+	iso := &isolation{maxProcesses: 64}
+	tests := []struct {
+		name    string
+		spec    sandbox.Spec
+		wantMem int64
+		wantCPU float64
+	}{
+		{"small cpu boots with a whole core", sandbox.Spec{MemoryMB: 128, CPU: 0.1}, 128 << 20, bootCPU},
+		{"large cpu is kept", sandbox.Spec{MemoryMB: 4096, CPU: 2}, 4096 << 20, 2},
+		{"no cpu, no limit", sandbox.Spec{MemoryMB: 256}, 256 << 20, 0},
+		{"no memory, FC's default", sandbox.Spec{}, 512 << 20, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := iso.limits(&tt.spec)
+			if got.MemoryBytes != tt.wantMem || got.CPU != tt.wantCPU || got.Pids != 64 {
+				t.Errorf("limits = %+v, want memory %d cpu %v pids 64", got, tt.wantMem, tt.wantCPU)
 			}
 		})
 	}

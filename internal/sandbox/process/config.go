@@ -3,12 +3,37 @@ package process
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"time"
 )
 
 // DefaultStartTimeout bounds how long a runtime may take to listen on its port.
 const DefaultStartTimeout = 30 * time.Second
+
+// Isolation modes (Config.Isolation).
+const (
+	// IsolationSandbox runs every instance in a jail: its own namespaces,
+	// an unprivileged user, seccomp, a read-only root and a cgroup.
+	IsolationSandbox = "sandbox"
+	// IsolationNone runs instances as plain child processes of Yun that can
+	// read, write and reach whatever Yun can. Only for trusted code.
+	IsolationNone = "none"
+)
+
+// Defaults of the sandbox.
+const (
+	// DefaultFirstUID is the first uid (and gid) given to sandboxed
+	// instances, far above login users and the usual subordinate-id ranges.
+	DefaultFirstUID = 1_000_000_000
+	// DefaultMaxProcesses bounds the processes and threads of an instance.
+	DefaultMaxProcesses = 512
+)
+
+// maxUIDs is how many instances may run at once in the sandbox: each has
+// its own uid, so that per-user kernel limits (inotify instances, message
+// queues, keys) are per instance.
+const maxUIDs = 1 << 16
 
 // Config configures an Engine. Only RunDir is required.
 type Config struct {
@@ -29,6 +54,17 @@ type Config struct {
 	// StartTimeout bounds how long a runtime may take to start listening.
 	// Default: DefaultStartTimeout.
 	StartTimeout time.Duration
+	// Isolation is IsolationSandbox (also the meaning of "") or
+	// IsolationNone. With the sandbox, New fails with an error wrapping
+	// ErrIsolationUnavailable where this host cannot confine instances (not
+	// root, no namespaces or cgroup controllers, not Linux).
+	Isolation string
+	// FirstUID is the first of the maxUIDs uids and gids the sandbox gives
+	// its instances, one per running instance. Default: DefaultFirstUID.
+	FirstUID int
+	// MaxProcesses bounds the processes and threads of one sandboxed
+	// instance (the pids cgroup). Default: DefaultMaxProcesses.
+	MaxProcesses int
 }
 
 // Validate reports the first invalid field.
@@ -45,6 +81,15 @@ func (c Config) Validate() error {
 	if c.StartTimeout < 0 {
 		return fmt.Errorf("process config: StartTimeout %v is negative", c.StartTimeout)
 	}
+	if c.Isolation != "" && c.Isolation != IsolationSandbox && c.Isolation != IsolationNone {
+		return fmt.Errorf("process config: Isolation %q is neither %q nor %q", c.Isolation, IsolationSandbox, IsolationNone)
+	}
+	if c.FirstUID < 0 || c.FirstUID > math.MaxInt32-maxUIDs {
+		return fmt.Errorf("process config: FirstUID %d is out of range [1, %d]", c.FirstUID, math.MaxInt32-maxUIDs)
+	}
+	if c.MaxProcesses < 0 {
+		return fmt.Errorf("process config: MaxProcesses %d is negative", c.MaxProcesses)
+	}
 	return nil
 }
 
@@ -60,6 +105,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.StartTimeout == 0 {
 		c.StartTimeout = DefaultStartTimeout
+	}
+	if c.Isolation == "" {
+		c.Isolation = IsolationSandbox
+	}
+	if c.FirstUID == 0 {
+		c.FirstUID = DefaultFirstUID
+	}
+	if c.MaxProcesses == 0 {
+		c.MaxProcesses = DefaultMaxProcesses
 	}
 	return c, nil
 }

@@ -26,10 +26,14 @@ type Engine struct {
 	bootstrap    bootstrapFiles
 	runtimes     []string
 	instancesDir string
+	iso          *isolation // nil with IsolationNone
 }
 
-// New detects the interpreters of this host, writes the bootstraps into
-// cfg.RunDir and removes instance directories a previous run left behind.
+// New detects the interpreters of this host and, unless cfg.Isolation is
+// IsolationNone, that it can sandbox instances (an error wrapping
+// ErrIsolationUnavailable says why not). It removes what a previous run
+// left behind (cgroups, killing what still runs in them, and instance
+// directories) and writes the bootstraps into cfg.RunDir.
 func New(cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -46,6 +50,11 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}
 	e.runtimes = runtimeNames(e.node, e.python)
+	if cfg.Isolation == IsolationSandbox {
+		if e.iso, err = newIsolation(cfg, e.log, e.node.path, e.python.path); err != nil {
+			return nil, fmt.Errorf("process engine: %w", err)
+		}
+	}
 	if err := os.RemoveAll(e.instancesDir); err != nil {
 		return nil, fmt.Errorf("process engine: clean %q: %w", e.instancesDir, err)
 	}
@@ -55,10 +64,21 @@ func New(cfg Config) (*Engine, error) {
 	if e.bootstrap, err = writeBootstraps(filepath.Join(cfg.RunDir, "bootstrap")); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}
-	e.log.Info("process engine ready", "runDir", cfg.RunDir, "node", e.node.path,
-		"python", e.python.path, "runtimes", strings.Join(e.runtimes, ","))
+	e.log.Info("process engine ready", "runDir", cfg.RunDir, "isolation", cfg.Isolation, "cgroup", e.cgroupVersion(),
+		"node", e.node.path, "python", e.python.path, "runtimes", strings.Join(e.runtimes, ","))
 	return e, nil
 }
+
+// cgroupVersion is the cgroup version the sandbox uses, 0 without it.
+func (e *Engine) cgroupVersion() int {
+	if e.iso == nil {
+		return 0
+	}
+	return e.iso.host.CgroupVersion()
+}
+
+// Isolated says whether instances run in the sandbox.
+func (e *Engine) Isolated() bool { return e.iso != nil }
 
 // Runtimes lists the runtime names this node can run.
 func (e *Engine) Runtimes() []string { return slices.Clone(e.runtimes) }

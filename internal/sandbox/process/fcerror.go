@@ -26,6 +26,16 @@ func timeoutBody(timeout time.Duration) []byte {
 	return errorBody("Function timed out after "+seconds(timeout)+" seconds", "")
 }
 
+// ErrorTypeMemoryLimit is the errorType in the body of an invocation whose
+// instance the kernel killed for exceeding its memorySize.
+const ErrorTypeMemoryLimit = "MemoryLimitExceeded"
+
+// oomBody is the body of an invocation whose instance was killed for memory.
+func oomBody(d time.Duration, maxMemory int64, memoryMB int) []byte {
+	return errorBody(fmt.Sprintf("Function exceeded its memory limit of %d MB and was killed (duration: %dms, maxMemoryUsage: %sMB)",
+		memoryMB, d.Milliseconds(), megabytes(maxMemory)), ErrorTypeMemoryLimit)
+}
+
 // exitBody is the body of an invocation whose process exited under it.
 func exitBody(d time.Duration, maxMemory int64) []byte {
 	return errorBody(fmt.Sprintf("Process exited unexpectedly before completing request (duration: %dms, maxMemoryUsage: %sMB)",

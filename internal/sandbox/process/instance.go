@@ -1,6 +1,7 @@
 package process
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -39,12 +41,17 @@ type Instance struct {
 	headers http.Header // the common x-fc-* headers, shared read-only by every request
 	capture *capture
 	sink    *sink
-	memory  *memoryMeter
+	memory  *memoryMeter // without the sandbox; in it the cgroup counts
+	jail    *confinement // nil without the sandbox
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	reapMu sync.Mutex       // held while signalling and while reaping
 	reaped bool             // the process group id is no longer ours
 	state  *os.ProcessState // set before exited closes
-	exited chan struct{}    // closed once the main process is reaped
+	// exitedUnasked is set before exited closes: the process exited before
+	// Stop began.
+	exitedUnasked bool
+	exited        chan struct{} // closed once the main process is reaped
 
 	ready    atomic.Bool // boot succeeded (preStop is due at Stop)
 	stopping atomic.Bool // Stop has begun: new invocations are refused
@@ -57,11 +64,10 @@ type Instance struct {
 // ready yet. On error nothing is left behind.
 func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) {
 	p := &launchPlan{spec: spec, id: id}
-	if p.codeDir, err = filepath.Abs(spec.CodeDir); err != nil {
+	if p.hostCodeDir, err = filepath.Abs(spec.CodeDir); err != nil {
 		return nil, fmt.Errorf("code dir %q: %w", spec.CodeDir, err)
 	}
 	dir := filepath.Join(e.instancesDir, id)
-	p.tmpDir = filepath.Join(dir, "tmp")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("scratch dir: %w", err)
 	}
@@ -70,25 +76,34 @@ func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) 
 			os.RemoveAll(dir)
 		}
 	}()
-	if err := os.Mkdir(p.tmpDir, 0o700); err != nil {
-		return nil, fmt.Errorf("scratch dir: %w", err)
-	}
-	if p.port, err = freePort(); err != nil {
+	if err := e.plan(p, dir); err != nil {
 		return nil, err
+	}
+	if p.confined != nil {
+		defer func() {
+			if err != nil {
+				p.confined.release()
+			}
+		}()
 	}
 	cmd, err := e.command(p)
 	if err != nil {
-		return nil, &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
+		return nil, err
 	}
 	inst := &Instance{
 		id: id, spec: spec, dir: dir, cmd: cmd, custom: fc.IsCustom(spec.Runtime), port: p.port,
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(p.port)),
 		log:    e.log.With("function", spec.Function, "instance", id),
 		exited: make(chan struct{}),
+		jail:   p.confined,
+		dial:   (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+	}
+	if inst.jail != nil {
+		inst.dial = inst.jail.dial
 	}
 	base := "http://" + inst.addr
 	inst.urls.invoke, inst.urls.initialize, inst.urls.preStop = base+"/invoke", base+"/initialize", base+"/pre-stop"
-	inst.client = newTransport(inst.custom)
+	inst.client = newTransport(inst.custom, inst.dial)
 	inst.headers = commonHeaders(spec, id)
 	if err = inst.exec(); err != nil {
 		return nil, err
@@ -96,7 +111,33 @@ func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) 
 	return inst, nil
 }
 
-// exec starts the process and the goroutines that watch it.
+// plan decides where the instance's things are. Without the sandbox: a tmp
+// dir in the scratch dir and a free loopback port. In it: /code, /tmp, the
+// function's own port (the network namespace is the instance's), and a uid
+// and cgroup of its own.
+func (e *Engine) plan(p *launchPlan, dir string) (err error) {
+	if e.iso == nil {
+		p.codeDir, p.tmpDir = p.hostCodeDir, filepath.Join(dir, "tmp")
+		if err := os.Mkdir(p.tmpDir, 0o700); err != nil {
+			return fmt.Errorf("scratch dir: %w", err)
+		}
+		p.port, err = freePort()
+		return err
+	}
+	p.codeDir, p.tmpDir, p.port = codeMount, tmpMount, p.spec.Port
+	if p.port <= 0 {
+		p.port = fc.DefaultPort
+	}
+	p.rootDir = filepath.Join(dir, "root")
+	if err := os.Mkdir(p.rootDir, 0o700); err != nil {
+		return fmt.Errorf("scratch dir: %w", err)
+	}
+	p.confined, err = e.iso.confine(p)
+	return err
+}
+
+// exec starts the process and the goroutines that watch it. A sandboxed
+// process is then let past its jail's init.
 func (i *Instance) exec() error {
 	i.sink = newSink(i.spec.Logs)
 	c, err := newCapture(i.sink)
@@ -105,24 +146,47 @@ func (i *Instance) exec() error {
 	}
 	i.capture = c
 	i.cmd.Stdout, i.cmd.Stderr = c.w, c.w
-	if err := i.cmd.Start(); err != nil {
+	if err := i.start(); err != nil {
 		c.w.Close()
 		c.r.Close()
-		err = fmt.Errorf("exec %s: %w", i.cmd.Path, err)
-		if i.custom { // the user's program: not executable, a bad interpreter line, …
-			return &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
-		}
 		return err
 	}
 	i.pid = i.cmd.Process.Pid
-	if i.memory, err = openMemoryMeter(i.pid); err != nil {
-		i.log.Warn("no memory readings", "err", err)
+	if i.jail == nil {
+		if i.memory, err = openMemoryMeter(i.pid); err != nil {
+			i.log.Warn("no memory readings", "err", err)
+		}
 	}
 	if i.sink != nil {
 		i.wg.Go(i.sink.run)
 	}
 	i.wg.Go(c.run)
 	i.wg.Go(i.wait)
+	if i.jail != nil {
+		if err := i.jail.run(); err != nil {
+			i.abort()
+			return err
+		}
+	}
+	return nil
+}
+
+// start starts the process: the program itself, or the init of its jail.
+func (i *Instance) start() error {
+	if i.jail != nil {
+		err := i.jail.start()
+		if err != nil && i.cmd.Process != nil {
+			i.cmd.Wait()
+		}
+		return err
+	}
+	if err := i.cmd.Start(); err != nil {
+		err = fmt.Errorf("exec %s: %w", i.cmd.Path, err)
+		if i.custom { // the user's program: not executable, a bad interpreter line, …
+			return &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
+		}
+		return err
+	}
 	return nil
 }
 
@@ -141,6 +205,7 @@ func (i *Instance) wait() {
 	syscall.Kill(-i.pid, syscall.SIGKILL)
 	err := i.cmd.Wait()
 	i.state, i.reaped = i.cmd.ProcessState, true
+	i.exitedUnasked = !i.stopping.Load()
 	i.reapMu.Unlock()
 	i.capture.closeWriter()
 	close(i.exited)
@@ -177,8 +242,12 @@ func (i *Instance) signal(sig syscall.Signal) {
 	}
 }
 
-// maxMemory is the peak RSS so far, or at exit.
+// maxMemory is the peak memory use so far: of the whole cgroup in the
+// sandbox, else the main process's peak RSS (so far, or at exit).
 func (i *Instance) maxMemory() int64 {
+	if i.jail != nil {
+		return i.jail.cgroup.Peak()
+	}
 	if i.hasExited() {
 		return maxRSS(i.state)
 	}

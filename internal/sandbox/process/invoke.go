@@ -64,14 +64,35 @@ func (i *Instance) outcome(ctx, rctx context.Context, rep *reply, err error, ela
 	case errors.Is(rctx.Err(), context.DeadlineExceeded):
 		i.signal(syscall.SIGKILL)
 		return broken(timeoutBody(invokeTimeout(i.spec))), nil
-	case i.stopping.Load():
+	case i.stopping.Load() && !i.crashed():
 		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
 	case i.exitedWithin(exitWait):
-		return broken(exitBody(elapsed, i.maxMemory())), nil
+		return broken(i.exitBody(elapsed)), nil
 	}
 	i.log.Warn("runtime exchange failed", "err", err)
 	return broken(errorBody("Runtime connection failed: "+err.Error(), "")), nil
 }
+
+// crashed says whether the process exited before Stop began: then a
+// request that failed with it failed because of the exit, even when the
+// owner, told by Done, is stopping the instance already.
+func (i *Instance) crashed() bool { return i.hasExited() && i.exitedUnasked }
+
+// exitBody describes an instance that exited during a request of elapsed:
+// killed for memory, or exited.
+func (i *Instance) exitBody(elapsed time.Duration) []byte {
+	if i.oomKilled() {
+		return oomBody(elapsed, i.maxMemory(), i.memoryLimitMB())
+	}
+	return exitBody(elapsed, i.maxMemory())
+}
+
+// oomKilled says whether the kernel killed a process of the instance for
+// exceeding its memory limit; only the sandbox knows.
+func (i *Instance) oomKilled() bool { return i.jail != nil && i.jail.oomKilled() }
+
+// memoryLimitMB is the memory limit the instance ran under.
+func (i *Instance) memoryLimitMB() int { return int(i.jail.cgroup.MemoryLimit() >> 20) }
 
 // broken is the Result of an invocation that left the instance unusable.
 // The runtime gave no answer; FC reports these with status 200.

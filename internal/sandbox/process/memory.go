@@ -18,8 +18,9 @@ const memoryFresh = 50 * time.Millisecond
 
 // memoryMeter reads the peak resident set size of the instance's main
 // process from /proc/PID/status (VmHWM), keeping the file open so that a
-// reading is one pread. The peak of the whole process group needs the
-// sandbox's cgroup (memory.peak); until then the main process stands for it.
+// reading is one pread. It serves instances without the sandbox, where the
+// main process stands for the whole group; sandboxed instances read their
+// cgroup's peak instead.
 type memoryMeter struct {
 	last   atomic.Int64 // bytes
 	readAt atomic.Int64 // unix nanoseconds of last

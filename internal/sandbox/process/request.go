@@ -16,17 +16,18 @@ import (
 // maxResponse bounds the body read from a runtime (FC's sync payload limit).
 const maxResponse = 32 << 20
 
-// newTransport returns the keep-alive transport of one instance. Custom
-// runtimes are the user's servers and commonly close idle connections after
-// 2–5 s (gunicorn, Node's default), which races with reuse; so their idle
-// connections are dropped first, after a second.
-func newTransport(custom bool) *http.Transport {
+// newTransport returns the keep-alive transport of one instance, which
+// makes its connections with dial. Custom runtimes are the user's servers and
+// commonly close idle connections after 2–5 s (gunicorn, Node's default),
+// which races with reuse; so their idle connections are dropped first, after
+// a second.
+func newTransport(custom bool, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
 	idle := 90 * time.Second
 	if custom {
 		idle = time.Second
 	}
 	return &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		DialContext:         dial,
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 256,
 		IdleConnTimeout:     idle,

@@ -49,6 +49,11 @@ func (i *Instance) stop(ctx context.Context) error {
 	if err := i.awaitGoroutines(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	if i.jail != nil {
+		if err := i.jail.release(); err != nil {
+			errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
+		}
+	}
 	if err := os.RemoveAll(i.dir); err != nil {
 		errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
 	}

@@ -9,6 +9,10 @@
 // engine lists only what its host can run. The custom runtime's test server
 // is written in Python, so the custom cases also need python3 on the
 // instances' PATH. Nothing here asserts timing: waits are generous deadlines.
+//
+// RunIsolation adds what an isolating engine owes (isolation.go): the probe
+// functions must find the host's files, processes, network and ports out of
+// reach, only /tmp writable and /tmp bounded by diskSize.
 package sandboxtest
 
 import (

@@ -1,0 +1,112 @@
+package jail
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// cgroupV1 makes cgroups in the memory, cpu and pids hierarchies of
+// cgroup v1: <mount>/<parent>/<name> in each.
+type cgroupV1 struct {
+	memory, cpu, pids string // <mount>/<parent> of each controller
+}
+
+func (cgroupV1) version() int { return 1 }
+
+func (d cgroupV1) create(name string, l Limits) (_ *Cgroup, err error) {
+	c := &Cgroup{limit: l.MemoryBytes}
+	defer func() {
+		if err != nil {
+			c.Remove()
+		}
+	}()
+	for _, parent := range []string{d.memory, d.cpu, d.pids} {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return nil, fmt.Errorf("cgroup: %w", err)
+		}
+		dir := filepath.Join(parent, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cgroup: %w", err)
+		}
+		c.dirs = append(c.dirs, dir)
+	}
+	mem, cpu := c.dirs[0], c.dirs[1]
+	c.events = filepath.Join(mem, "memory.oom_control")
+	c.setCPU = func(quota int64) error { return setQuotaV1(cpu, quota) }
+	if err := d.apply(c, l); err != nil {
+		return nil, err
+	}
+	c.openPeak(filepath.Join(mem, "memory.max_usage_in_bytes"))
+	return c, nil
+}
+
+// apply writes the limits. The memory limit goes first: the memory+swap
+// limit may not be below it, and equal to it means no swap.
+func (d cgroupV1) apply(c *Cgroup, l Limits) error {
+	mem, cpu, pids := c.dirs[0], c.dirs[1], c.dirs[2]
+	if l.MemoryBytes > 0 {
+		v := strconv.FormatInt(l.MemoryBytes, 10)
+		if err := writeFile(filepath.Join(mem, "memory.limit_in_bytes"), v); err != nil {
+			return err
+		}
+		// Absent when the kernel does not account swap (swapaccount=0).
+		if memsw := filepath.Join(mem, "memory.memsw.limit_in_bytes"); exists(memsw) {
+			if err := writeFile(memsw, v); err != nil {
+				return err
+			}
+		}
+		writeFile(filepath.Join(mem, "memory.swappiness"), "0") // refused at some roots; best effort
+	}
+	if q := l.cpuQuota(); q > 0 {
+		if err := setQuotaV1(cpu, q); err != nil {
+			return err
+		}
+	}
+	if l.Pids > 0 {
+		return writeFile(filepath.Join(pids, "pids.max"), strconv.Itoa(l.Pids))
+	}
+	return nil
+}
+
+// setQuotaV1 sets the CFS period and quota of the cpu cgroup dir; a zero
+// quota means none (-1).
+func setQuotaV1(dir string, quota int64) error {
+	if err := writeFile(filepath.Join(dir, "cpu.cfs_period_us"), strconv.FormatInt(cpuPeriod.Microseconds(), 10)); err != nil {
+		return err
+	}
+	if quota <= 0 {
+		quota = -1
+	}
+	return writeFile(filepath.Join(dir, "cpu.cfs_quota_us"), strconv.FormatInt(quota, 10))
+}
+
+func (d cgroupV1) leftovers(prefix string) ([]*Cgroup, error) {
+	names, err := subdirs(d.memory, prefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, parent := range []string{d.cpu, d.pids} { // a crash may leave some controllers only
+		more, err := subdirs(parent, prefix)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, more...)
+	}
+	seen := map[string]bool{}
+	var out []*Cgroup
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, &Cgroup{dirs: []string{filepath.Join(d.memory, n), filepath.Join(d.cpu, n), filepath.Join(d.pids, n)}})
+		}
+	}
+	return out, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, os.ErrNotExist)
+}

@@ -1,0 +1,154 @@
+package jail
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// initArg0 is argv[0] of a jail's init: how the init recognises itself.
+const initArg0 = "yun-jail-init"
+
+// Descriptors the host hands to the init.
+const (
+	specFD   = 3 // the Spec as JSON, read until EOF
+	reportFD = 4 // closed by the init once the program runs: EOF means it does
+)
+
+// Stages a report names: a failure to exec the program is the program's
+// (not executable, a bad interpreter line); any other is the jail's.
+const (
+	stageSetup = "setup"
+	stageExec  = "exec"
+)
+
+// report is what the init writes on reportFD when it does not start the
+// program: a failure, or an empty Error after a successful Check.
+type report struct {
+	Stage string `json:"stage,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// init takes over the process when it is a jail's init. For any other
+// process it is one string comparison.
+func init() {
+	if len(os.Args) > 0 && os.Args[0] == initArg0 {
+		os.Exit(initMain())
+	}
+}
+
+// initMain builds the jail, starts the program and stays as its pid 1; it
+// returns the program's exit status, or a failure's.
+func initMain() int {
+	// Credentials, capabilities, no_new_privs and the seccomp filter are
+	// per thread: everything happens on this thread, which also forks the
+	// program.
+	runtime.LockOSThread()
+	unix.CloseOnExec(reportFD)
+	rep := os.NewFile(reportFD, "report")
+	spec, err := readSpec()
+	if err != nil {
+		return fail(rep, stageSetup, err)
+	}
+	prog, err := enter(spec)
+	if err != nil {
+		return fail(rep, stageSetup, err)
+	}
+	if spec.Check {
+		json.NewEncoder(rep).Encode(report{})
+		return 0
+	}
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
+	child, err := syscall.ForkExec(prog, spec.Argv, &syscall.ProcAttr{
+		Env: spec.Env, Files: []uintptr{0, 1, 2},
+		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+	})
+	if err != nil {
+		return fail(rep, stageExec, fmt.Errorf("exec %s: %w", spec.Argv[0], err))
+	}
+	rep.Close() // EOF: the program runs
+	return supervise(child, signals)
+}
+
+func readSpec() (*Spec, error) {
+	f := os.NewFile(specFD, "spec")
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	var s Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("decode spec: %w", err)
+	}
+	return &s, nil
+}
+
+// enter turns this process into the jail, up to the last step before it
+// starts the program, and returns the program's path.
+func enter(s *Spec) (string, error) {
+	if err := buildRoot(s); err != nil {
+		return "", err
+	}
+	if err := loopbackUp(); err != nil {
+		return "", err
+	}
+	if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
+		return "", fmt.Errorf("sethostname: %w", err)
+	}
+	if err := unix.Chdir(s.Dir); err != nil {
+		return "", fmt.Errorf("chdir %s: %w", s.Dir, err)
+	}
+	prog, err := lookPath(s.Argv[0], s.Env)
+	if err != nil {
+		return "", &execError{err}
+	}
+	if err := dropPrivileges(s.UID, s.GID); err != nil {
+		return "", err
+	}
+	return prog, installFilter()
+}
+
+// execError marks a failure to find the program: the program's, not the jail's.
+type execError struct{ err error }
+
+func (e *execError) Error() string { return e.err.Error() }
+
+// fail reports err and returns the init's exit status.
+func fail(rep *os.File, stage string, err error) int {
+	if _, ok := err.(*execError); ok {
+		stage = stageExec
+	}
+	json.NewEncoder(rep).Encode(report{Stage: stage, Error: err.Error()})
+	return 126
+}
+
+// lookPath finds prog as execve's caller would: a name with a slash is a
+// path, a bare name is searched in env's PATH.
+func lookPath(prog string, env []string) (string, error) {
+	if strings.Contains(prog, "/") {
+		return prog, nil
+	}
+	var path string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		candidate := filepath.Join(dir, prog)
+		if fi, err := os.Stat(candidate); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return candidate, nil
+		}
+	}
+	return "", fmt.Errorf("%q not found in PATH %q", prog, path)
+}

@@ -1,0 +1,125 @@
+package jail
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrUnsupported is returned by Probe when this host cannot run jails.
+var ErrUnsupported = errors.New("process isolation is not possible on this host")
+
+// Host is this machine's ability to run jails, checked by Probe.
+type Host struct {
+	cgroups cgroupDriver
+	netns   *os.File // the network namespace of Yun, where Dial returns to
+}
+
+// Probe checks that this host can run jails and returns it: root, the
+// memory, cpu and pids cgroup controllers, and a trial jail built in scratch
+// (an empty directory Probe may use and leaves empty) that goes through
+// every step up to execve. Its error wraps ErrUnsupported and says what is
+// missing.
+func Probe(scratch string) (*Host, error) {
+	if os.Geteuid() != 0 {
+		return nil, fmt.Errorf("%w: Yun is not running as root (uid %d)", ErrUnsupported, os.Geteuid())
+	}
+	mountinfo, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	defer mountinfo.Close()
+	h := &Host{}
+	if h.cgroups, err = detectCgroups(mountinfo); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	if h.netns, err = os.Open("/proc/self/ns/net"); err != nil {
+		return nil, fmt.Errorf("%w: network namespace: %v", ErrUnsupported, err)
+	}
+	if err := h.trial(scratch); err != nil {
+		h.netns.Close()
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	return h, nil
+}
+
+// CgroupVersion is 1 or 2.
+func (h *Host) CgroupVersion() int { return h.cgroups.version() }
+
+// NewCgroup makes the cgroup name (letters, digits, '-', '_', '.') with limits l.
+func (h *Host) NewCgroup(name string, l Limits) (*Cgroup, error) {
+	return h.cgroups.create(name, l)
+}
+
+// staleAge is how long an empty cgroup of another engine must have existed
+// before CleanCgroups removes it.
+const staleAge = time.Minute
+
+// CleanCgroups removes what earlier runs left: it kills the processes of the
+// cgroups whose names start with prefix (this engine's, left by a crash) and
+// removes them, and it removes the empty cgroups of other engines made more
+// than staleAge ago (their Yun died and did not come back; a live instance
+// always has a process, and an rmdir of a cgroup with one fails). It returns
+// how many cgroups of prefix it found.
+func (h *Host) CleanCgroups(prefix string) (int, error) {
+	all, err := h.cgroups.leftovers("")
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	n := 0
+	for _, c := range all {
+		switch {
+		case strings.HasPrefix(filepath.Base(c.dirs[0]), prefix):
+			n++
+			errs = append(errs, c.Remove())
+		case c.idleSince(staleAge):
+			c.removeEmpty()
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// trial starts a jail that stops just before execve, in a cgroup.
+func (h *Host) trial(scratch string) error {
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return err
+	}
+	root, err := os.MkdirTemp(scratch, "probe-root-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(root)
+	binds, links, err := HostRuntime()
+	if err != nil {
+		return err
+	}
+	spec := &Spec{Root: root, Binds: binds, Links: links, Files: IdentityFiles("probe", 65534, 65534),
+		Hostname: "probe", UID: 65534, GID: 65534, Argv: []string{"/probe"}, Dir: "/tmp", TmpBytes: 1 << 20, Check: true}
+	cg, err := h.NewCgroup("probe-"+filepath.Base(root), Limits{MemoryBytes: 64 << 20, CPU: 1, Pids: 16})
+	if err != nil {
+		return err
+	}
+	defer cg.Remove()
+	return h.run(spec, cg)
+}
+
+// run starts spec in cg and waits for it to finish (a Check).
+func (h *Host) run(spec *Spec, cg *Cgroup) error {
+	l, err := Command(spec)
+	if err != nil {
+		return err
+	}
+	if err := l.Start(); err != nil {
+		return err
+	}
+	defer l.Cmd.Wait()
+	if err := cg.Add(l.Cmd.Process.Pid); err != nil {
+		l.Abort()
+		return err
+	}
+	return l.Release()
+}

@@ -1,0 +1,11 @@
+// Package hostile is the hostile-function suite: real functions deployed and
+// invoked through the API of a real `yun server`, each trying to break out
+// of its sandbox or to hurt the node (fork bomb, memory bomb, CPU spin,
+// filling /tmp, reading secrets, reaching Yun's ports, forbidden system
+// calls, setuid programs, writing outside /tmp, seeing other processes).
+// Every case asserts that the attempt is contained and that Yun and a
+// control function keep working.
+//
+// The suite needs a host that can sandbox (root, namespaces, cgroups); on
+// others it skips. Its functions live in testdata/<case>/.
+package hostile
