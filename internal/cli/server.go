@@ -45,6 +45,7 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.StringVar(&cfg.ClientConfigPath, "client-config", "", `where to write the CLI config ("-" for nowhere; default ~/.config/yun/config.json)`)
 	f.DurationVar(&cfg.KeepAlive, "keep-alive", 5*time.Minute, "how long idle instances are kept")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight invocations may take to finish on SIGTERM")
+	f.BoolVar(&cfg.UnsafeNoIsolation, "unsafe-no-isolation", false, "run Node.js, Python and custom instances WITHOUT a sandbox (trusted code only)")
 	f.StringVar(&cfg.NATSURL, "nats-url", "", "external NATS JetStream cluster for async invocation (default: embedded, in the data dir)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return cmd
@@ -58,6 +59,6 @@ func (e *env) banner(d *daemon.Daemon) {
 	if cfgPath != "" {
 		fmt.Fprintf(e.stdout, "  CLI config: %s (the yun CLI on this machine uses it)\n", cfgPath)
 	}
-	fmt.Fprintf(e.stdout, "\nIsolation: instances run as plain child processes, NOT sandboxed yet; run only code you trust.\n")
+	fmt.Fprintf(e.stdout, "  isolation:  %s\n", d.Isolation())
 	fmt.Fprintf(e.stdout, "\nNext, in another terminal:\n  yun deploy examples/hello-node --name hello --runtime nodejs20 --handler index.handler\n  yun invoke hello --data '{\"name\":\"Yun\"}'\n")
 }

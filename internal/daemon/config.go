@@ -35,6 +35,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// CodeCacheBytes bounds the unpacked code cache. Default 2 GiB.
 	CodeCacheBytes int64
+	// UnsafeNoIsolation runs process instances as plain child processes,
+	// without namespaces, seccomp or cgroups. Only for trusted code, or hosts
+	// that cannot isolate.
+	UnsafeNoIsolation bool
 	// NATSURL points async invocation at an external NATS JetStream
 	// cluster; empty runs an embedded server storing into {DataDir}/async.
 	NATSURL string

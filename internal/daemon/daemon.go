@@ -45,6 +45,7 @@ type Daemon struct {
 	timers    *trigger.Scheduler
 	cache     *blob.Cache
 	wasm      *wasm.Engine
+	isolation string // how instances are isolated, for the banner
 	sched     *scheduler.Scheduler
 	http      *http.Server
 	listener  net.Listener

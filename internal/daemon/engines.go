@@ -1,6 +1,9 @@
 package daemon
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/yun-fc/yun/internal/sandbox"
@@ -8,17 +11,38 @@ import (
 	"github.com/yun-fc/yun/internal/sandbox/wasm"
 )
 
-// engines builds the execution engines — processes for Node.js, Python and
-// custom runtimes, wazero for WebAssembly — behind one router.
+// engines builds the execution engines — sandboxed processes for Node.js,
+// Python and custom runtimes, wazero for WebAssembly — behind one router.
+// Where this host cannot isolate processes (not root, no namespaces), the
+// process runtimes are left out unless the operator chose UnsafeNoIsolation;
+// WebAssembly works everywhere.
 func (d *Daemon) engines() (sandbox.Router, error) {
-	proc, err := process.New(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger})
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	d.wasm, err = wasm.New(wasm.Config{RunDir: filepath.Join(d.cfg.DataDir, "run-wasm"),
 		CacheDir: filepath.Join(d.cfg.DataDir, "cache", "wasm"), Logger: d.cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
+	isolation := process.IsolationSandbox
+	if d.cfg.UnsafeNoIsolation {
+		isolation = process.IsolationNone
+		d.isolation = "NONE: instances run as plain child processes (--unsafe-no-isolation); run only code you trust"
+	}
+	proc, err := process.New(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger, Isolation: isolation})
+	switch {
+	case errors.Is(err, process.ErrIsolationUnavailable):
+		d.isolation = fmt.Sprintf("process runtimes DISABLED: %v; only WebAssembly runs. Pass --unsafe-no-isolation to run Node.js, Python and custom runtimes without isolation", err)
+		d.cfg.Logger.Warn("process runtimes disabled: this host cannot isolate instances", "err", err)
+		return sandbox.Router{d.wasm}, nil
+	case err != nil:
+		d.wasm.Close(context.Background())
+		return nil, err
+	}
+	if d.isolation == "" {
+		d.isolation = "sandboxed: namespaces, seccomp, cgroups, read-only root"
+	}
 	return sandbox.Router{proc, d.wasm}, nil
 }
+
+// Isolation says how this node isolates function instances.
+func (d *Daemon) Isolation() string { return d.isolation }
