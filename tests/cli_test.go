@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCLI drives the quickstart with the yun CLI, which finds the server
@@ -70,5 +71,64 @@ func TestCLI(t *testing.T) {
 	_, errOut = run(t, "", 1, "functions", "get", "hello")
 	if !strings.Contains(errOut, "FunctionNotFound") {
 		t.Errorf("get after delete printed %q, want FunctionNotFound", errOut)
+	}
+}
+
+// TestCLIResources drives versions, aliases, timer triggers, layers, async
+// invocation and tasks from the CLI.
+func TestCLIResources(t *testing.T) {
+	n := startNode(t, "")
+	run := func(t *testing.T, wantCode int, args ...string) string {
+		t.Helper()
+		out, errOut, code := n.cli("", args...)
+		if code != wantCode {
+			t.Fatalf("yun %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, wantCode, out, errOut)
+		}
+		return out
+	}
+	run(t, 0, "deploy", "tests/testdata/functions/node-env", "--name", "app", "--runtime", "nodejs20", "--handler", "index.handler", "--env", "LABEL=one")
+	if out := run(t, 0, "versions", "publish", "app", "--description", "first"); !strings.Contains(out, `"versionId": "1"`) {
+		t.Errorf("versions publish printed %q, want version 1", out)
+	}
+	run(t, 0, "deploy", "tests/testdata/functions/node-env", "--name", "app", "--env", "LABEL=two")
+	run(t, 0, "versions", "publish", "app")
+	run(t, 0, "aliases", "create", "app", "prod", "--version", "1", "--canary", "2=0.5")
+	if out := run(t, 0, "aliases", "get", "app", "prod"); !strings.Contains(out, `"2": 0.5`) {
+		t.Errorf("aliases get printed %q, want the canary weight", out)
+	}
+	run(t, 0, "aliases", "update", "app", "prod", "--version", "2", "--canary", "")
+	if out := run(t, 0, "invoke", "app", "--qualifier", "prod"); strings.TrimSpace(out) != "two@2" {
+		t.Errorf("invoke --qualifier prod printed %q, want two@2", out)
+	}
+	if out := run(t, 0, "versions", "list", "app"); !strings.Contains(out, `"versionId": "2"`) {
+		t.Errorf("versions list printed %q", out)
+	}
+
+	run(t, 0, "triggers", "create", "app", "nightly", "--type", "timer", "--config", `{"cronExpression":"cron(0 0 3 * * *)","enable":true}`)
+	if out := run(t, 0, "triggers", "list", "app"); !strings.Contains(out, "nightly") || !strings.Contains(out, "timer") {
+		t.Errorf("triggers list printed %q, want the timer trigger", out)
+	}
+	run(t, 0, "triggers", "delete", "app", "nightly")
+
+	if out := run(t, 0, "layers", "publish", "greet", "tests/testdata/layers/greet", "--runtime", "nodejs20"); !strings.Contains(out, `"version": 1`) {
+		t.Errorf("layers publish printed %q, want version 1", out)
+	}
+	if out := run(t, 0, "layers", "list"); !strings.Contains(out, "greet") {
+		t.Errorf("layers list printed %q", out)
+	}
+
+	out := run(t, 0, "invoke", "app", "--async", "--task-id", "cli_task_1")
+	if !strings.Contains(out, "task cli_task_1") {
+		t.Errorf("invoke --async printed %q, want the task id", out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(run(t, 0, "tasks", "get", "app", "cli_task_1"), `"status": "Succeeded"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("task cli_task_1 did not succeed within 30s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if out := run(t, 0, "tasks", "list", "app"); !strings.Contains(out, "cli_task_1") || !strings.Contains(out, "Succeeded") {
+		t.Errorf("tasks list printed %q", out)
 	}
 }

@@ -66,7 +66,8 @@ func (e *env) rootCommand() *cobra.Command {
 	f.StringVar(&e.configPath, "config", "", "client config file (env YUN_CONFIG; default ~/.config/yun/config.json, written by `yun server`)")
 	f.BoolVar(&e.json, "json", false, "print JSON for scripts")
 	root.AddCommand(e.serverCommand(), e.deployCommand(), e.invokeCommand(), e.functionsCommand(),
-		e.accountsCommand(), e.keysCommand(), e.tasksCommand())
+		e.accountsCommand(), e.keysCommand(), e.tasksCommand(),
+		e.versionsCommand(), e.aliasesCommand(), e.triggersCommand(), e.layersCommand(), e.domainsCommand())
 	return root
 }
 
