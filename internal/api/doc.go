@@ -1,7 +1,9 @@
 // Package api is Yun's API service: the FC 3.0 (2023-03-30) HTTP API that the
 // official SDKs speak. It authenticates every request (ACS3-HMAC-SHA256),
 // scopes every resource to the caller's account, validates input, and routes
-// invocations to the scheduler.
+// invocations to the scheduler. It also serves functions as plain HTTP:
+// HTTP triggers under /yun/http/ and custom domains by Host, each with its
+// own auth (anonymous, ACS3 signature or JWT); see web.go and triggerurl.go.
 //
 // Invariants:
 //   - every response carries x-fc-request-id; every error is FC's JSON

@@ -45,6 +45,13 @@ func TestCustomDomainOperations(t *testing.T) {
 		}
 	})
 
+	t.Run("API paths are never a domain's", func(t *testing.T) {
+		res := f.send("GET", "/2023-03-30/functions", nil, func(r *http.Request) { r.Host = "shop.example.test" })
+		if e := res.fcError(t); res.status != 400 || e.Code != "MissingRequiredHeader" {
+			t.Errorf("got %d %+v, want the API's answer to an unsigned call", res.status, e)
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		other := client.New(f.url, "AKWEB2", "secret-2")
 		op := client.Op{Action: "CreateCustomDomain", Method: "POST", Path: "/custom-domains"}

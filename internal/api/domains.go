@@ -13,6 +13,8 @@ import (
 
 // kindDomain documents are {domainName}: fc.CustomDomain, in the owning
 // account. Domain names are global: no two accounts hold the same one.
+// Requests whose path starts with /2023-03-30/ or /yun/ are never routed
+// to a domain (see matchWeb).
 const kindDomain = "domain"
 
 func (s *Server) domainRoutes() {
@@ -119,66 +121,4 @@ func (s *Server) loadDomain(ctx context.Context, account, name string) (*fc.Cust
 	}
 	d := new(fc.CustomDomain)
 	return d, json.Unmarshal(doc.Value, d)
-}
-
-// domainView is a domain as the API answers it: without the certificate's
-// private key.
-func domainView(d *fc.CustomDomain) *fc.CustomDomain {
-	v := *d
-	if v.CertConfig != nil {
-		c := *v.CertConfig
-		c.PrivateKey = ""
-		v.CertConfig = &c
-	}
-	return &v
-}
-
-func (s *Server) getCustomDomain(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDomain(r.Context(), accountID(r.Context()), r.PathValue("domainName"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, domainView(d))
-	return nil
-}
-
-func (s *Server) deleteCustomDomain(w http.ResponseWriter, r *http.Request) error {
-	ctx, account, name := r.Context(), accountID(r.Context()), r.PathValue("domainName")
-	s.web.mu.Lock()
-	defer s.web.mu.Unlock()
-	if err := s.store.DeleteDoc(ctx, account, kindDomain, name); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return fc.DomainNotFound(name)
-		}
-		return err
-	}
-	s.web.domains.invalidate()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Server) listCustomDomains(w http.ResponseWriter, r *http.Request) error {
-	ctx, account := r.Context(), accountID(r.Context())
-	p, err := parseList(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	docs, err := s.store.ListDocs(ctx, account, kindDomain, p.prefix, p.startAfter, p.limit+1)
-	if err != nil {
-		return err
-	}
-	out := &fc.ListCustomDomainOutput{CustomDomains: make([]*fc.CustomDomain, 0, len(docs))}
-	for _, doc := range docs {
-		d := new(fc.CustomDomain)
-		if err := json.Unmarshal(doc.Value, d); err != nil {
-			return err
-		}
-		out.CustomDomains = append(out.CustomDomains, domainView(d))
-	}
-	if len(out.CustomDomains) > p.limit {
-		out.CustomDomains = out.CustomDomains[:p.limit]
-		out.NextToken = nextToken(out.CustomDomains[p.limit-1].DomainName)
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }

@@ -163,6 +163,10 @@ func writeWebResponse(w http.ResponseWriter, resp *webResponse, cors *corsPolicy
 	if cors != nil {
 		cors.decorate(h, origin)
 	}
+	if resp.status == http.StatusNoContent || resp.status == http.StatusNotModified {
+		w.WriteHeader(resp.status) // a body is not allowed (RFC 9110 §15.3.5, §15.4.5)
+		return
+	}
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	w.Write(resp.body)

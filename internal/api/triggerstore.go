@@ -97,7 +97,6 @@ func (s *Server) deleteTriggers(ctx context.Context, account, name string) error
 		}
 		s.onTriggerChange(ctx, account, name, t, true)
 	}
-	s.web.triggers.invalidate(qualifiedKey(account, name, ""))
 	return nil
 }
 

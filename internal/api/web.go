@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -28,13 +27,17 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // matchWeb finds the route of r and the escaped path its function sees.
+// Paths of the FC API and of Yun's own (/yun/…) are never a custom
+// domain's: a tenant whose domain name is also a host the API is reached
+// at must not capture other callers' API requests.
 func (s *Server) matchWeb(r *http.Request) (rt *webRoute, rawPath string, matched bool, err error) {
-	if d := s.domainFor(r); d != nil {
-		rawPath = requestPath(r)
-		rt, err = d.match(r.URL.Path)
-		return rt, rawPath, true, err
-	}
 	p := requestPath(r)
+	if !strings.HasPrefix(p, apiPrefix) && !strings.HasPrefix(p, "/yun/") {
+		if d := s.domainFor(r); d != nil {
+			rt, err = d.match(r.URL.Path)
+			return rt, p, true, err
+		}
+	}
 	if !strings.HasPrefix(p, triggerPrefix) {
 		return nil, "", false, nil
 	}
@@ -73,6 +76,8 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute
 	if p, ok := rt.rewrite.rewrite(q.path()); ok {
 		q.setPath(p)
 	}
+	// The function's account pays for the request (disabled accounts and
+	// the request rate apply), whoever the anonymous caller is.
 	if err := s.admit(ctx, &store.AccessKey{AccountID: rt.account}); err != nil {
 		return err
 	}
@@ -82,7 +87,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute
 // invokeWeb resolves the route's function and runs the request. Built-in
 // runtimes get FC's HTTP event and answer with a return value; custom
 // runtimes would get the request itself, which the engine contract cannot
-// carry yet.
+// carry yet. X-Fc-Invocation-Type: Async queues the event instead.
 func (s *Server) invokeWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, q *webRequest) error {
 	ctx := r.Context()
 	async, err := webInvocationType(r.Header)
@@ -99,7 +104,7 @@ func (s *Server) invokeWeb(w http.ResponseWriter, r *http.Request, rt *webRoute,
 	}
 	event := newHTTPEvent(q, rt.account, requestID(ctx), rt.triggerID)
 	if async {
-		return s.invokeWebAsync(ctx, res, event)
+		return s.invokeWebAsync(w, r, rt, event)
 	}
 	out, err := s.invoke(ctx, res, &sandbox.Invocation{RequestID: requestID(ctx), Body: event})
 	if err != nil {
@@ -123,12 +128,6 @@ func webInvocationType(h http.Header) (async bool, err error) {
 	default:
 		return false, fc.InvalidArgument("%s %q is invalid: Sync or Async", headerInvocationType, t)
 	}
-}
-
-// invokeWebAsync queues an HTTP request for asynchronous invocation. Until
-// Yun has asynchronous invocation it answers as InvokeFunction does.
-func (s *Server) invokeWebAsync(_ context.Context, _ *resolved, _ []byte) error {
-	return fc.Errorf(http.StatusBadRequest, fc.CodeNotSupported, "asynchronous invocation is not supported by this Yun version yet")
 }
 
 // writeWebError answers err as FC's error JSON, with the route's CORS

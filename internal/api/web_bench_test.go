@@ -16,7 +16,7 @@ import (
 // InvokeFunction path (signature check included) and the HTTP-trigger path
 // (event conversion included), with a scheduler that answers at once.
 func BenchmarkServePaths(b *testing.B) {
-	f := newWebFixture(&testing.T{})
+	f := newWebFixture(b)
 	f.createFunction("fn", "nodejs20")
 	f.mustTrigger("fn", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"GET", "POST"}})
 	f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {

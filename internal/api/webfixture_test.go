@@ -31,7 +31,7 @@ import (
 // http://api.yun.test, reached through the test server. Account 1001 (key
 // AKWEB1) is the caller; account 1002 (AKWEB2) is a neighbour.
 type webFixture struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	url   string
 	api   *client.Client
@@ -99,7 +99,7 @@ func (h *hookRecorder) last() hookCall {
 	return h.calls[len(h.calls)-1]
 }
 
-func newWebFixture(t *testing.T) *webFixture {
+func newWebFixture(t testing.TB) *webFixture {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := bolt.Open(filepath.Join(dir, "meta.db"))

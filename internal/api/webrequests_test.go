@@ -2,10 +2,15 @@ package api
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/yun-fc/yun/internal/async"
 	"github.com/yun-fc/yun/internal/sandbox"
 	"github.com/yun-fc/yun/internal/scheduler"
 )
@@ -59,6 +64,16 @@ func TestHTTPTriggerRequests(t *testing.T) {
 		}
 	})
 
+	t.Run("204 carries no body", func(t *testing.T) {
+		f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {
+			return &sandbox.Result{Body: []byte(`{"statusCode":204,"body":"ignored"}`)}
+		})
+		defer f.sched.setReply(nil)
+		if res := f.send("GET", base+"/", nil, nil); res.status != 204 || len(res.body) != 0 {
+			t.Errorf("got %d %q, want 204 without a body", res.status, res.body)
+		}
+	})
+
 	t.Run("a user error is a 502 with the error type", func(t *testing.T) {
 		f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {
 			return &sandbox.Result{Body: []byte(`{"errorMessage":"boom"}`), ErrorType: sandbox.ErrorUnhandled}
@@ -86,7 +101,7 @@ func TestHTTPTriggerRequests(t *testing.T) {
 		{"malformed trigger URL", "GET", "/yun/http/1001/echo", nil, 404, "TriggerNotFound"},
 		{"path and query over 4 KB", "GET", base + "/" + long, nil, 400, "InvalidArgument"},
 		{"headers over 8 KB", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Big", strings.Repeat("b", 8200)) }, 400, "InvalidArgument"},
-		{"async is not there yet", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Async") }, 400, "OperationNotSupported"},
+		{"async without an async service", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Async") }, 503, "ServiceUnavailable"},
 		{"bad invocation type", "GET", base + "/", func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Later") }, 400, "InvalidArgument"},
 		{"preflight from another origin", "OPTIONS", base + "/", func(r *http.Request) {
 			r.Header.Set("Origin", "https://evil.example")
@@ -111,4 +126,42 @@ func TestHTTPTriggerRequests(t *testing.T) {
 			t.Errorf("got %d %+v, want 501 OperationNotSupported", res.status, e)
 		}
 	})
+}
+
+// fakeAsyncQueue records submissions; other asyncQueue methods panic.
+type fakeAsyncQueue struct {
+	asyncQueue
+	mu   sync.Mutex
+	subs []*async.Submission
+}
+
+func (q *fakeAsyncQueue) Submit(_ context.Context, sub *async.Submission) (*async.Accepted, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.subs = append(q.subs, sub)
+	return &async.Accepted{RequestID: sub.RequestID, TaskID: "task-" + strconv.Itoa(len(q.subs))}, nil
+}
+
+func TestHTTPTriggerAsync(t *testing.T) {
+	f := newWebFixture(t)
+	q := &fakeAsyncQueue{}
+	f.srv.SetAsync(q)
+	f.createFunction("echo", "nodejs20")
+	f.mustTrigger("echo", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"POST"}})
+	before := f.sched.count()
+	res := f.send("POST", "/yun/http/1001/echo/LATEST/jobs?x=1", []byte("work"), func(r *http.Request) {
+		r.Header.Set("X-Fc-Invocation-Type", "Async")
+	})
+	if res.status != 202 || res.header.Get("X-Fc-Async-Task-Id") != "task-1" || f.sched.count() != before {
+		t.Fatalf("got %d %v (invocations %d→%d), want 202 with the task id and no sync invocation", res.status, res.header, before, f.sched.count())
+	}
+	sub := q.subs[0]
+	var ev httpEvent
+	if err := json.Unmarshal(sub.Payload, &ev); err != nil {
+		t.Fatalf("payload %q is not the event: %v", sub.Payload, err)
+	}
+	if sub.AccountID != "1001" || sub.Function != "echo" || sub.Qualifier != "LATEST" || sub.RequestID != res.header.Get("x-fc-request-id") ||
+		ev.RawPath != "/jobs" || ev.Body != "work" || ev.QueryParameters["x"] != "1" {
+		t.Errorf("got submission %+v with event %+v, want the request's event for 1001/echo/LATEST", sub, ev)
+	}
 }
