@@ -51,6 +51,7 @@ type Instance struct {
 	// exitedUnasked is set before exited closes: the process exited before
 	// Stop began.
 	exitedUnasked bool
+	final         exitStats     // set before exited closes (sandboxed instances)
 	exited        chan struct{} // closed once the main process is reaped
 
 	ready    atomic.Bool // boot succeeded (preStop is due at Stop)
@@ -190,6 +191,13 @@ func (i *Instance) start() error {
 	return nil
 }
 
+// exitStats is what the cgroup said when the process exited, kept because
+// the cgroup is removed once the instance stops.
+type exitStats struct {
+	oomKilled bool
+	peak      int64
+}
+
 // wait waits for the process to exit, kills what is left of its group,
 // reaps it and lets the capture drain. Until the reap the zombie keeps the
 // pid, so the group id cannot have been given to anyone else.
@@ -207,6 +215,9 @@ func (i *Instance) wait() {
 	i.state, i.reaped = i.cmd.ProcessState, true
 	i.exitedUnasked = !i.stopping.Load()
 	i.reapMu.Unlock()
+	if i.jail != nil { // read before close(exited): Stop may then remove the cgroup
+		i.final = exitStats{oomKilled: i.jail.oomKilled(), peak: i.jail.cgroup.Peak()}
+	}
 	i.capture.closeWriter()
 	close(i.exited)
 	var exitErr *exec.ExitError
@@ -245,6 +256,9 @@ func (i *Instance) signal(sig syscall.Signal) {
 // maxMemory is the peak memory use so far: of the whole cgroup in the
 // sandbox, else the main process's peak RSS (so far, or at exit).
 func (i *Instance) maxMemory() int64 {
+	if i.jail != nil && i.hasExited() {
+		return i.final.peak
+	}
 	if i.jail != nil {
 		return i.jail.cgroup.Peak()
 	}

@@ -89,7 +89,15 @@ func (i *Instance) exitBody(elapsed time.Duration) []byte {
 
 // oomKilled says whether the kernel killed a process of the instance for
 // exceeding its memory limit; only the sandbox knows.
-func (i *Instance) oomKilled() bool { return i.jail != nil && i.jail.oomKilled() }
+func (i *Instance) oomKilled() bool {
+	if i.jail == nil {
+		return false
+	}
+	if i.hasExited() {
+		return i.final.oomKilled
+	}
+	return i.jail.oomKilled()
+}
 
 // memoryLimitMB is the memory limit the instance ran under.
 func (i *Instance) memoryLimitMB() int { return int(i.jail.cgroup.MemoryLimit() >> 20) }

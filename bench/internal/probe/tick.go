@@ -1,0 +1,80 @@
+package probe
+
+import (
+	"math"
+	"time"
+)
+
+// sample takes one Tick and appends it.
+func (s *Sampler) sample() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	first := len(s.ticks) == 0
+	t := Tick{At: s.cfg.Clock.Now(), Instances: -1, ColdStarts: -1}
+	yun, _ := CPUTime(pidString(s.cfg.PID))
+	self, _ := CPUTime("self")
+	kids, _ := children("/proc", s.parent())
+	if first {
+		s.base = tickBase{yunCPU: yun, selfCPU: self, initial: map[int]bool{},
+			childCPU: map[int]time.Duration{}, startCPU: map[int]time.Duration{}}
+	}
+	t.YunCPU, t.SelfCPU = yun-s.base.yunCPU, self-s.base.selfCPU
+	t.InstanceCPU = s.childCPU(kids, first)
+	switch s.source {
+	case SourceMetrics:
+		s.fromMetrics(&t, first)
+	case SourceProcess:
+		t.Instances, t.ColdStarts = len(kids), s.newChildren()
+	}
+	s.ticks = append(s.ticks, t)
+}
+
+// childCPU folds the children's CPU times into the per-child maxima and
+// returns the CPU used by all children since the first sample.
+func (s *Sampler) childCPU(kids map[int]time.Duration, first bool) time.Duration {
+	for pid, cpu := range kids {
+		if first {
+			s.base.initial[pid] = true
+			s.base.startCPU[pid] = cpu
+		}
+		s.base.childCPU[pid] = max(s.base.childCPU[pid], cpu)
+	}
+	var total time.Duration
+	for pid, cpu := range s.base.childCPU {
+		total += cpu - s.base.startCPU[pid]
+	}
+	return total
+}
+
+// newChildren counts the children seen that were not there at first.
+func (s *Sampler) newChildren() int {
+	n := 0
+	for pid := range s.base.childCPU {
+		if !s.base.initial[pid] {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Sampler) fromMetrics(t *Tick, first bool) {
+	sc, ok := s.scrape()
+	if !ok {
+		return
+	}
+	if first {
+		s.base.cold = sc.coldStarts
+	}
+	if sc.hasColdStarts {
+		t.ColdStarts = int(math.Round(sc.coldStarts - s.base.cold))
+	}
+	if sc.byState != nil {
+		t.ByState, t.Instances = map[string]int{}, 0
+		for state, v := range sc.byState {
+			t.ByState[state] = int(math.Round(v))
+			if state != "stopped" && state != "failed" {
+				t.Instances += int(math.Round(v))
+			}
+		}
+	}
+}
