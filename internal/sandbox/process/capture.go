@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/yun-fc/yun/internal/sandbox"
 	"os"
 	"strconv"
 	"sync"
@@ -45,13 +46,13 @@ type capture struct {
 	open    []*invLog // begun and not ended, in stream order
 	scratch []byte    // composes the engine's lines
 
-	sink *sink
+	sink *sandbox.LogSink
 	boot *invLog // lines written before the runtime listened
 	done chan struct{}
 }
 
 // newCapture makes the pipe. The boot log is open from the first byte.
-func newCapture(s *sink) (*capture, error) {
+func newCapture(s *sandbox.LogSink) (*capture, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("log pipe: %w", err)
@@ -88,7 +89,7 @@ func (c *capture) begin(phase, id string, collect bool) *invLog {
 	lg := c.register(phase, id, collect)
 	if !c.mark('S', lg.seq) {
 		lg.unmarked = true
-		c.sink.add(lg.appendStart(nil))
+		c.sink.Add(lg.appendStart(nil))
 	}
 	return lg
 }
@@ -107,22 +108,22 @@ func (c *capture) end(lg *invLog, sum summary) []byte {
 	}
 	// The pipe is closed, so the process is gone: the reader delivers lg when
 	// it has read the last of the output, and the end lines follow that.
-	var log tail
+	var log sandbox.LogTail
 	if lg.unmarked {
-		log.add(lg.appendStart(nil))
+		log.Add(lg.appendStart(nil))
 	}
 	if lg.done != nil {
-		log.b = append(log.b, c.await(lg)...)
+		log.Write(c.await(lg))
 	}
 	select {
 	case <-c.done:
 	case <-time.After(logWait):
 	}
 	for _, line := range [][]byte{lg.appendEnd(nil), sum.appendLine(nil)} {
-		c.sink.add(line)
-		log.add(line)
+		c.sink.Add(line)
+		log.Add(line)
 	}
-	return log.bytes()
+	return log.Bytes()
 }
 
 // await returns lg's lines once the reader has delivered them.

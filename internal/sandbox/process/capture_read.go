@@ -64,9 +64,9 @@ func (c *capture) text(b []byte) {
 		c.text(b[:maxLine])
 		b = b[maxLine:]
 	}
-	c.sink.add(b)
+	c.sink.Add(b)
 	if lg := c.owner(b); lg != nil && lg.done != nil {
-		lg.lines.add(b)
+		lg.lines.Add(b)
 	}
 }
 
@@ -127,9 +127,9 @@ func (c *capture) marker(m []byte) {
 // show forwards a line of the engine's and attributes it to lg.
 func (c *capture) show(lg *invLog, line []byte) {
 	c.scratch = line
-	c.sink.add(line)
+	c.sink.Add(line)
 	if lg.done != nil {
-		lg.lines.add(line)
+		lg.lines.Add(line)
 	}
 }
 

@@ -2,6 +2,7 @@ package process
 
 import (
 	"bytes"
+	"github.com/yun-fc/yun/internal/sandbox"
 	"slices"
 	"strings"
 	"sync"
@@ -32,21 +33,21 @@ func (l *lockedBuffer) String() string {
 func testCapture(t *testing.T) (c *capture, closeAll func() string) {
 	t.Helper()
 	out := &lockedBuffer{}
-	s := newSink(out)
+	s := sandbox.NewLogSink(out)
 	c, err := newCapture(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	wg.Go(c.run)
-	wg.Go(s.run)
+	wg.Go(s.Run)
 	c.endBoot()
 	var once sync.Once
 	closeAll = func() string {
 		once.Do(func() {
 			c.closeWriter()
 			<-c.done
-			s.shut()
+			s.Shut()
 			wg.Wait()
 		})
 		return out.String()
@@ -195,7 +196,7 @@ func TestCaptureBeginAfterExit(t *testing.T) {
 
 func TestCaptureBootLog(t *testing.T) {
 	out := &lockedBuffer{}
-	c, err := newCapture(newSink(out))
+	c, err := newCapture(sandbox.NewLogSink(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ type Instance struct {
 	client  *http.Transport
 	headers http.Header // the common x-fc-* headers, shared read-only by every request
 	capture *capture
-	sink    *sink
+	sink    *sandbox.LogSink
 	memory  *memoryMeter // without the sandbox; in it the cgroup counts
 	jail    *confinement // nil without the sandbox
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -140,7 +140,7 @@ func (e *Engine) plan(p *launchPlan, dir string) (err error) {
 // exec starts the process and the goroutines that watch it. A sandboxed
 // process is then let past its jail's init.
 func (i *Instance) exec() error {
-	i.sink = newSink(i.spec.Logs)
+	i.sink = sandbox.NewLogSink(i.spec.Logs)
 	c, err := newCapture(i.sink)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func (i *Instance) exec() error {
 		}
 	}
 	if i.sink != nil {
-		i.wg.Go(i.sink.run)
+		i.wg.Go(i.sink.Run)
 	}
 	i.wg.Go(c.run)
 	i.wg.Go(i.wait)

@@ -2,6 +2,7 @@ package process
 
 import (
 	"bytes"
+	"github.com/yun-fc/yun/internal/sandbox"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -27,7 +28,7 @@ type invLog struct {
 	unmarked  bool        // the start marker could not be written (the invoker's)
 
 	// The reader's until delivered.
-	lines   tail
+	lines   sandbox.LogTail
 	idBytes []byte // id, made when first needed to attribute a line
 }
 
@@ -62,7 +63,7 @@ func (s summary) appendLine(b []byte) []byte {
 // deliver hands the collected lines to the waiting invocation, once.
 func (lg *invLog) deliver() {
 	if lg.done != nil {
-		lg.done <- bytes.Clone(lg.lines.bytes())
+		lg.done <- bytes.Clone(lg.lines.Bytes())
 	}
 }
 

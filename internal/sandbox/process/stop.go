@@ -45,7 +45,7 @@ func (i *Instance) stop(ctx context.Context) error {
 	if err := waitClosed(ctx, i.capture.done); err != nil {
 		errs = append(errs, fmt.Errorf("stop instance %s: drain logs: %w", i.id, err))
 	}
-	i.sink.shut()
+	i.sink.Shut()
 	if err := i.awaitGoroutines(ctx); err != nil {
 		errs = append(errs, err)
 	}

@@ -32,7 +32,7 @@ type Instance struct {
 	timeout   time.Duration
 	maxOutput int    // bytes of stdout a result may have
 	dir       string // scratch dir, the guest's /tmp, removed by Stop
-	sink      *sink
+	sink      *sandbox.LogSink
 
 	// ctx ends running guests when the instance stops.
 	ctx    context.Context
@@ -60,7 +60,7 @@ func (e *Engine) newInstance(id string, spec *sandbox.Spec, mod *module) (*Insta
 		return nil, err
 	}
 	i := &Instance{id: id, eng: e, module: mod, memory: &budget{limit: memoryLimit(spec)}, memoryMB: memoryMB(spec),
-		timeout: invokeTimeout(spec), maxOutput: fc.MaxSyncPayload, dir: dir, sink: newSink(spec.Logs),
+		timeout: invokeTimeout(spec), maxOutput: fc.MaxSyncPayload, dir: dir, sink: startSink(spec.Logs),
 		drained: make(chan struct{}), done: make(chan struct{})}
 	i.config, i.env = guestConfig(codeDir, dir, spec.Handler), environment(spec, id)
 	i.ctx, i.cancel = context.WithCancel(context.Background())
@@ -153,7 +153,7 @@ func (i *Instance) stop(ctx context.Context) error {
 	if err := os.RemoveAll(i.dir); err != nil {
 		errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
 	}
-	if err := i.sink.shut(ctx); err != nil {
+	if err := shutSink(ctx, i.sink); err != nil {
 		errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
 	}
 	return errors.Join(errs...)

@@ -3,11 +3,10 @@ package wasm
 import (
 	"bytes"
 	"fmt"
+	"github.com/yun-fc/yun/internal/sandbox"
 	"math"
 	"strconv"
 	"time"
-
-	"github.com/yun-fc/yun/internal/fc"
 )
 
 // maxLine is FC's log line limit; longer lines are split.
@@ -19,15 +18,15 @@ const maxLine = 32 << 10
 // bytes are kept too. It is the guest's stderr, written by one goroutine at
 // a time (wazero's, then the invoker's), so it needs no lock.
 type invocationLog struct {
-	sink    *sink
-	tail    *tail // nil when the caller did not ask for the log
+	sink    *sandbox.LogSink
+	tail    *sandbox.LogTail // nil when the caller did not ask for the log
 	partial []byte
 }
 
-func newInvocationLog(s *sink, requestID string, keep bool) *invocationLog {
+func newInvocationLog(s *sandbox.LogSink, requestID string, keep bool) *invocationLog {
 	l := &invocationLog{sink: s}
 	if keep {
-		l.tail = &tail{}
+		l.tail = &sandbox.LogTail{}
 	}
 	l.line([]byte("FC Invoke Start RequestId: " + requestID))
 	return l
@@ -69,7 +68,7 @@ func (l *invocationLog) end(lines ...string) []byte {
 	if l.tail == nil {
 		return nil
 	}
-	return l.tail.bytes()
+	return bytes.Clone(l.tail.Bytes())
 }
 
 // line records one line, split at maxLine.
@@ -78,26 +77,10 @@ func (l *invocationLog) line(b []byte) {
 		l.line(b[:maxLine])
 		b = b[maxLine:]
 	}
-	l.sink.add(b)
+	l.sink.Add(b)
 	if l.tail != nil {
-		l.tail.add(b)
+		l.tail.Add(b)
 	}
-}
-
-// tail keeps the last fc.MaxTailLog bytes of the lines added to it.
-type tail struct{ b []byte }
-
-func (t *tail) add(line []byte) {
-	t.b = append(append(t.b, line...), '\n')
-	// Compact at twice the limit, so adding stays amortised O(1) a byte.
-	if len(t.b) > 2*fc.MaxTailLog {
-		t.b = t.b[:copy(t.b, t.b[len(t.b)-fc.MaxTailLog:])]
-	}
-}
-
-// bytes returns a copy of the last fc.MaxTailLog bytes.
-func (t *tail) bytes() []byte {
-	return bytes.Clone(t.b[max(0, len(t.b)-fc.MaxTailLog):])
 }
 
 // durationLine is FC's summary after "FC Invoke End".

@@ -1,4 +1,4 @@
-package process
+package sandbox
 
 import (
 	"bytes"
@@ -7,6 +7,24 @@ import (
 	"sync"
 	"testing"
 )
+
+// lockedBuffer is an io.Writer the test reads after the sink is done.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // gateWriter blocks every Write until open is closed.
 type gateWriter struct {
@@ -21,16 +39,16 @@ func (g *gateWriter) Write(p []byte) (int, error) {
 
 func TestSinkDropsInsteadOfBlocking(t *testing.T) {
 	w := &gateWriter{open: make(chan struct{})}
-	s := newSink(w)
+	s := NewLogSink(w)
 	var wg sync.WaitGroup
-	wg.Go(s.run)
+	wg.Go(s.Run)
 	line := bytes.Repeat([]byte("x"), 1023) // 1 KiB with its '\n'
-	const n = 3 * sinkMax / 1024
+	const n = 3 * logSinkMax / 1024
 	for range n { // must not block although the writer does
-		s.add(line)
+		s.Add(line)
 	}
 	close(w.open)
-	s.shut()
+	s.Shut()
 	wg.Wait()
 	got := w.String()
 	written := strings.Count(got, string(line)+"\n")
@@ -47,11 +65,11 @@ func TestSinkDropsInsteadOfBlocking(t *testing.T) {
 }
 
 func TestSinkNil(t *testing.T) {
-	var s *sink = newSink(nil)
-	s.add([]byte("ignored")) // must not panic
-	s.shut()
+	var s *LogSink = NewLogSink(nil)
+	s.Add([]byte("ignored")) // must not panic
+	s.Shut()
 	if s != nil {
-		t.Errorf("newSink(nil) = %v, want nil", s)
+		t.Errorf("NewLogSink(nil) = %v, want nil", s)
 	}
 }
 
@@ -67,15 +85,15 @@ func TestTail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var tl tail
+			var tl LogTail
 			size := 11
 			if tt.lines > 3 {
 				size = 16
 			}
 			for i := range tt.lines {
-				tl.add([]byte(fmt.Sprintf("%0*d", size-1, i)))
+				tl.Add([]byte(fmt.Sprintf("%0*d", size-1, i)))
 			}
-			got := tl.bytes()
+			got := tl.Bytes()
 			if len(got) != tt.want || !bytes.HasSuffix(got, []byte(fmt.Sprintf("%d\n", tt.lines-1))) {
 				t.Errorf("got %d bytes ending %q, want %d ending with the last line", len(got), got[max(0, len(got)-20):], tt.want)
 			}
