@@ -70,7 +70,7 @@ func putAsyncConfig(t *testing.T, c *client.Client, name string, in fc.PutAsyncI
 // destinations are reached and a task id is idempotent.
 func TestAsyncInvoke(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	hooks := make(chan async.DestinationRecord, 10)
 	webhook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var rec async.DestinationRecord
@@ -157,7 +157,7 @@ func TestAsyncCrash(t *testing.T) {
 	const total, killAfter, workers = 1000, 300, 16
 	dataDir := t.TempDir()
 	n := startNode(t, dataDir)
-	c := n.client()
+	c := n.Client()
 	in := fn("work", "nodejs20", "index.handler", zipDir(t, "examples/hello-node"))
 	in.InstanceConcurrency = ptr(20)
 	if _, err := c.CreateFunction(context.Background(), in); err != nil {
@@ -182,7 +182,7 @@ func TestAsyncCrash(t *testing.T) {
 		}
 		for i := from; i < to; i++ {
 			if i == killAfter {
-				n.kill()
+				n.Kill()
 			}
 			next <- i
 		}
@@ -191,7 +191,7 @@ func TestAsyncCrash(t *testing.T) {
 	}
 	submit(c, 0, total/2) // the server dies after killAfter submissions
 	n = startNode(t, dataDir)
-	c = n.client()
+	c = n.Client()
 	submit(c, total/2, total)
 	t.Logf("accepted %d of %d submissions (the others were refused while the server was down)", len(accepted), total)
 	if len(accepted) < total/2 {

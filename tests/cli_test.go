@@ -13,7 +13,7 @@ func TestCLI(t *testing.T) {
 	n := startNode(t, "")
 	run := func(t *testing.T, stdin string, wantCode int, args ...string) (string, string) {
 		t.Helper()
-		out, errOut, code := n.cli(stdin, args...)
+		out, errOut, code := n.CLI(stdin, args...)
 		if code != wantCode {
 			t.Fatalf("yun %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, wantCode, out, errOut)
 		}
@@ -80,7 +80,7 @@ func TestCLIResources(t *testing.T) {
 	n := startNode(t, "")
 	run := func(t *testing.T, wantCode int, args ...string) string {
 		t.Helper()
-		out, errOut, code := n.cli("", args...)
+		out, errOut, code := n.CLI("", args...)
 		if code != wantCode {
 			t.Fatalf("yun %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, wantCode, out, errOut)
 		}

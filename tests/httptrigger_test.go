@@ -27,7 +27,7 @@ import (
 // the three auth types and a custom domain.
 func TestHTTPTriggers(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	for _, f := range []struct{ name, runtime, dir string }{
 		{"web-node", "nodejs20", "tests/testdata/functions/http-echo-node"},
 		{"web-python", "python3.10", "tests/testdata/functions/http-echo-python"},
@@ -206,19 +206,19 @@ func testCustomDomain(t *testing.T, n *node, c *client.Client) {
 		t.Fatal(err)
 	}
 	host := func(r *http.Request) { r.Host = "shop.e2e.test" }
-	res := httpCallWith(t, "GET", n.endpoint+"/api/items?id=3", nil, host)
+	res := httpCallWith(t, "GET", n.Endpoint+"/api/items?id=3", nil, host)
 	var seen map[string]any
 	res.json(t, &seen)
 	if res.status != 201 || seen["path"] != "/v1/items" {
 		t.Errorf("GET /api/items: got %d %v, want web-node to see /v1/items", res.status, seen)
 	}
-	if res := httpCallWith(t, "GET", n.endpoint+"/py", nil, host); res.status != 202 {
+	if res := httpCallWith(t, "GET", n.Endpoint+"/py", nil, host); res.status != 202 {
 		t.Errorf("GET /py: got %d %s, want web-python's 202", res.status, res.body)
 	}
-	if res := httpCallWith(t, "POST", n.endpoint+"/api/items", nil, host); res.status != 405 {
+	if res := httpCallWith(t, "POST", n.Endpoint+"/api/items", nil, host); res.status != 405 {
 		t.Errorf("POST /api/items: got %d, want 405", res.status)
 	}
-	if res := httpCallWith(t, "GET", n.endpoint+"/nothing", nil, host); res.status != 404 || res.fcCode(t) != "RouteNotFound" {
+	if res := httpCallWith(t, "GET", n.Endpoint+"/nothing", nil, host); res.status != 404 || res.fcCode(t) != "RouteNotFound" {
 		t.Errorf("GET /nothing: got %d %s, want 404 RouteNotFound", res.status, res.body)
 	}
 }
@@ -227,7 +227,7 @@ func testCustomDomain(t *testing.T, n *node, c *client.Client) {
 // about that share of requests to the additional version.
 func TestHTTPTriggerCanary(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	in := fn("canary", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/http-version-node"))
 	in.EnvironmentVariables = map[string]string{"TAG": "v1"}
 	if _, err := c.CreateFunction(ctx, in); err != nil {

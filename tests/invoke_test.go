@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 // through the Go client: payload in, result out, Tail logs.
 func TestInvokeRuntimes(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	cases := []struct {
 		name, runtime, dir string
 	}{
@@ -54,7 +55,7 @@ func TestInvokeRuntimes(t *testing.T) {
 // and the function works again afterwards.
 func TestInvokeFailures(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	create := func(t *testing.T, in *fc.FunctionInput) {
 		t.Helper()
 		if _, err := c.CreateFunction(ctx, in); err != nil {
@@ -147,7 +148,7 @@ func TestInvokeFailures(t *testing.T) {
 // instanceConcurrency 1 all succeed.
 func TestConcurrentColdStarts(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	in := fn("conc", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-slow"))
 	in.Timeout = ptr(30)
 	if _, err := c.CreateFunction(ctx, in); err != nil {
@@ -177,7 +178,7 @@ func TestConcurrentColdStarts(t *testing.T) {
 // TestBadInput: every kind of bad input gets its FC error and changes nothing.
 func TestBadInput(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	good := zipDir(t, "examples/hello-node")
 	withName := func(name string, mod func(*fc.FunctionInput)) *fc.FunctionInput {
 		in := fn(name, "nodejs20", "index.handler", good)
@@ -246,9 +247,9 @@ func TestBadInput(t *testing.T) {
 	_, err = c.ListFunctions(ctx, client.ListOptions{Limit: 101})
 	assertAPIError(t, err, 400, "InvalidArgument", "limit")
 
-	_, err = client.New(n.endpoint, "YUNNOSUCHKEY", "x").ListFunctions(ctx, client.ListOptions{})
+	_, err = client.New(n.Endpoint, "YUNNOSUCHKEY", "x").ListFunctions(ctx, client.ListOptions{})
 	assertAPIError(t, err, 403, "InvalidAccessKeyID", "YUNNOSUCHKEY")
-	_, err = client.New(n.endpoint, testAK, "wrong-secret").ListFunctions(ctx, client.ListOptions{})
+	_, err = client.New(n.Endpoint, testAK, "wrong-secret").ListFunctions(ctx, client.ListOptions{})
 	assertAPIError(t, err, 403, "SignatureNotMatch", "signature")
 }
 
@@ -265,5 +266,5 @@ func assertAPIError(t *testing.T, err error, status int, code, msg string) {
 }
 
 func zipB64Raw(s string) string {
-	return base64Std([]byte(s))
+	return base64.StdEncoding.EncodeToString([]byte(s))
 }

@@ -14,7 +14,7 @@ import (
 // checked when a function lists them.
 func TestLayers(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	create := func(c *client.Client, name string, runtimes ...string) fc.Layer {
 		t.Helper()
 		var l fc.Layer

@@ -20,24 +20,24 @@ func TestRestart(t *testing.T) {
 
 	n := startNode(t, dataDir)
 	for i := range 5 {
-		if _, err := n.client().CreateFunction(ctx, fn(fmt.Sprintf("keep-%d", i), "python3.11", "index.handler", code)); err != nil {
+		if _, err := n.Client().CreateFunction(ctx, fn(fmt.Sprintf("keep-%d", i), "python3.11", "index.handler", code)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	n.stop()
+	n.Stop()
 
 	n = startNode(t, dataDir)
-	assertFunctions(t, n.client(), 5)
+	assertFunctions(t, n.Client(), 5)
 	for i := 5; i < 25; i++ {
-		if _, err := n.client().CreateFunction(ctx, fn(fmt.Sprintf("keep-%d", i), "python3.11", "index.handler", code)); err != nil {
+		if _, err := n.Client().CreateFunction(ctx, fn(fmt.Sprintf("keep-%d", i), "python3.11", "index.handler", code)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	n.kill()
+	n.Kill()
 
 	n = startNode(t, dataDir)
-	assertFunctions(t, n.client(), 25)
-	res, err := n.client().Invoke(ctx, "keep-24", client.InvokeOptions{Body: []byte(`{"name":"restart"}`)})
+	assertFunctions(t, n.Client(), 25)
+	res, err := n.Client().Invoke(ctx, "keep-24", client.InvokeOptions{Body: []byte(`{"name":"restart"}`)})
 	if err != nil || !strings.Contains(string(res.Body), "Hello, restart") {
 		t.Fatalf("invoke after kill -9: got %v, %v; want the greeting", res, err)
 	}
@@ -58,7 +58,7 @@ func assertFunctions(t *testing.T, c *client.Client, want int) {
 // in-flight invocation finish, then exits cleanly.
 func TestGracefulShutdown(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	in := fn("slow", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-slow"))
 	in.Timeout = ptr(10)
 	if _, err := c.CreateFunction(ctx, in); err != nil {
@@ -77,14 +77,14 @@ func TestGracefulShutdown(t *testing.T) {
 		done <- result{res, err}
 	}()
 	time.Sleep(500 * time.Millisecond) // let the request reach the warm instance
-	n.cmd.Process.Signal(syscall.SIGTERM)
+	n.Cmd.Process.Signal(syscall.SIGTERM)
 	r := <-done
 	if r.err != nil || string(r.res.Body) != "slept 2000 ms" {
 		t.Fatalf("in-flight invocation across SIGTERM: got %v, %v; want it to finish", r.res, r.err)
 	}
-	<-n.done
-	if code := n.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("exit code after SIGTERM: got %d, want 0\n%s", code, n.stderr.String())
+	<-n.Done
+	if code := n.Cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code after SIGTERM: got %d, want 0\n%s", code, n.Stderr.String())
 	}
 	if _, err := c.ListFunctions(ctx, client.ListOptions{}); err == nil {
 		t.Errorf("the server still answers after shutting down")

@@ -26,7 +26,7 @@ type scaling struct {
 	c *client.Client
 }
 
-func newScaling(t *testing.T, n *node) *scaling { return &scaling{t: t, c: n.client()} }
+func newScaling(t *testing.T, n *node) *scaling { return &scaling{t: t, c: n.Client()} }
 
 func (s *scaling) do(op client.Op, in, out any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -97,7 +97,7 @@ func createSlow(t *testing.T, n *node, name string) {
 	t.Helper()
 	in := fn(name, "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-slow"))
 	in.Timeout = ptr(60)
-	if _, err := n.client().CreateFunction(context.Background(), in); err != nil {
+	if _, err := n.Client().CreateFunction(context.Background(), in); err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
 }
@@ -105,7 +105,7 @@ func createSlow(t *testing.T, n *node, name string) {
 // burst sends n concurrent invocations of name with body and returns their
 // results and errors in order.
 func burst(n *node, name, body string, count int) ([]*client.InvokeResult, []error) {
-	c := n.client()
+	c := n.Client()
 	results, errs := make([]*client.InvokeResult, count), make([]error, count)
 	var wg sync.WaitGroup
 	for i := range count {
@@ -251,7 +251,7 @@ func TestFailingInitializerFailsWaitersPromptly(t *testing.T) {
 	n := startNode(t, "")
 	in := fn("badinit", "python3.11", "index.handler", zipDir(t, "tests/testdata/functions/python-init"))
 	in.InstanceLifecycleConfig = &fc.InstanceLifecycleConfig{Initializer: &fc.LifecycleHook{Handler: "index.initialize", Timeout: 5}}
-	if _, err := n.client().CreateFunction(context.Background(), in); err != nil {
+	if _, err := n.Client().CreateFunction(context.Background(), in); err != nil {
 		t.Fatalf("create: %v", err)
 	}
 	results, errs := burst(n, "badinit", "", 4)
@@ -274,7 +274,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	if _, errs := burst(n, "measured", "10", 2); errs[0] != nil || errs[1] != nil {
 		t.Fatalf("invoke: %v", errs)
 	}
-	resp, err := http.Get(n.endpoint + "/metrics")
+	resp, err := http.Get(n.Endpoint + "/metrics")
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
@@ -298,7 +298,7 @@ func TestMetricsEndpoint(t *testing.T) {
 // accountOf returns the admin account's id, as function ARNs carry it.
 func accountOf(t *testing.T, n *node) string {
 	t.Helper()
-	f, err := n.client().GetFunction(context.Background(), "measured", "")
+	f, err := n.Client().GetFunction(context.Background(), "measured", "")
 	if err != nil {
 		t.Fatalf("get function: %v", err)
 	}

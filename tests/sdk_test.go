@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"github.com/yun-fc/yun/tests/testnode"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 // (npm ci in tests/sdk); without it the test is skipped locally and fails
 // where YUN_TEST_REQUIRE_SDK is set.
 func TestNodeSDK(t *testing.T) {
-	sdkDir := filepath.Join(repoDir, "tests", "sdk")
+	sdkDir := filepath.Join(testnode.RepoDir, "tests", "sdk")
 	if _, err := os.Stat(filepath.Join(sdkDir, "node_modules", "@alicloud", "fc20230330")); err != nil {
 		if os.Getenv("YUN_TEST_REQUIRE_SDK") != "" {
 			t.Fatalf("the FC Node SDK is not installed in %s (run `npm ci` there): %v", sdkDir, err)
@@ -41,12 +42,12 @@ func TestNodeSDK(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "functions.test.mjs")
 	cmd.Dir = sdkDir
-	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + n.home,
-		"YUN_SDK_ENDPOINT=" + strings.TrimPrefix(n.endpoint, "http://"),
+	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + n.Home,
+		"YUN_SDK_ENDPOINT=" + strings.TrimPrefix(n.Endpoint, "http://"),
 		"YUN_SDK_AK=" + testAK, "YUN_SDK_SECRET=" + testSecret, "YUN_SDK_FIXTURES=" + fixtures}
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test output:\n%s", out)
 	if err != nil {
-		t.Fatalf("the Node SDK suite failed: %v\nserver log:\n%s", err, n.stderr.String())
+		t.Fatalf("the Node SDK suite failed: %v\nserver log:\n%s", err, n.Stderr.String())
 	}
 }

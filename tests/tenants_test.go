@@ -21,18 +21,18 @@ func adminOp(action, method, path string) client.Op {
 func newAccount(t *testing.T, n *node, name string, limits store.Limits) (*client.Client, *api.AccountOutput) {
 	t.Helper()
 	var out api.AccountOutput
-	if err := n.client().Do(context.Background(), adminOp("CreateAccount", "POST", "/accounts"),
+	if err := n.Client().Do(context.Background(), adminOp("CreateAccount", "POST", "/accounts"),
 		api.AccountInput{Name: &name, Limits: &limits}, &out); err != nil {
 		t.Fatalf("create account %s: %v", name, err)
 	}
-	return client.New(n.endpoint, out.AccessKey.ID, out.AccessKey.Secret), &out
+	return client.New(n.Endpoint, out.AccessKey.ID, out.AccessKey.Secret), &out
 }
 
 // TestTenantIsolation: a second account can neither see nor touch the
 // first one's functions; names do not leak (404, not 403).
 func TestTenantIsolation(t *testing.T) {
 	n := startNode(t, "")
-	admin, ctx := n.client(), context.Background()
+	admin, ctx := n.Client(), context.Background()
 	if _, err := admin.CreateFunction(ctx, fn("secret", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-env"))); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestTenantIsolation(t *testing.T) {
 // replaces the old one; the function quota holds.
 func TestAccountsAndKeys(t *testing.T) {
 	n := startNode(t, "")
-	admin, ctx := n.client(), context.Background()
+	admin, ctx := n.Client(), context.Background()
 	c, acct := newAccount(t, n, "tenant", store.Limits{MaxFunctions: 2})
 	code := zipDir(t, "tests/testdata/functions/node-env")
 	for _, name := range []string{"a", "b"} {
@@ -108,7 +108,7 @@ func TestAccountsAndKeys(t *testing.T) {
 	}
 	_, err = c.ListFunctions(ctx, client.ListOptions{})
 	assertAPIError(t, err, 403, "InvalidAccessKeyID", acct.AccessKey.ID)
-	rotated := client.New(n.endpoint, fresh.ID, fresh.Secret)
+	rotated := client.New(n.Endpoint, fresh.ID, fresh.Secret)
 	if list, err := rotated.ListFunctions(ctx, client.ListOptions{}); err != nil || len(list.Functions) != 2 {
 		t.Errorf("the rotated key: got %v, %v; want the account's 2 functions", list, err)
 	}
@@ -128,7 +128,7 @@ func TestAccountsAndKeys(t *testing.T) {
 // a disabled function refuses invocations until enabled.
 func TestFlowControl(t *testing.T) {
 	n := startNode(t, "")
-	admin, ctx := n.client(), context.Background()
+	admin, ctx := n.Client(), context.Background()
 	slow, _ := newAccount(t, n, "slow", store.Limits{RequestsPerSecond: 1, Burst: 3})
 	throttled := 0
 	for range 10 {

@@ -16,7 +16,7 @@ import (
 // invocations; disabled, it stops; deleted, it is gone.
 func TestTimerTrigger(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	if _, err := c.CreateFunction(ctx, fn("tick", "nodejs20", "index.handler", zipDir(t, "examples/hello-node"))); err != nil {
 		t.Fatal(err)
 	}

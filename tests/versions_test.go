@@ -14,7 +14,7 @@ import (
 // version an alias uses cannot be deleted.
 func TestVersionsAndAliases(t *testing.T) {
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	in := fn("ver", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-env"))
 	in.EnvironmentVariables = map[string]string{"LABEL": "one"}
 	if _, err := c.CreateFunction(ctx, in); err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"github.com/yun-fc/yun/tests/testnode"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 func TestWasmFunction(t *testing.T) {
 	module := filepath.Join(t.TempDir(), "main.wasm")
 	build := exec.Command("go", "build", "-o", module, "./examples/hello-wasm")
-	build.Dir = repoDir
+	build.Dir = testnode.RepoDir
 	build.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build hello-wasm: %v\n%s", err, out)
@@ -35,7 +36,7 @@ func TestWasmFunction(t *testing.T) {
 	zw.Close()
 
 	n := startNode(t, "")
-	c, ctx := n.client(), context.Background()
+	c, ctx := n.Client(), context.Background()
 	if _, err := c.CreateFunction(ctx, fn("hello-wasm", "wasm.wasip1", "main.wasm", base64.StdEncoding.EncodeToString(buf.Bytes()))); err != nil {
 		t.Fatalf("create: %v", err)
 	}

@@ -38,7 +38,7 @@ func TestHostile(t *testing.T) {
 		t.Skipf("this host cannot sandbox, so yun server would refuse process runtimes: %v", err)
 	}
 	n := startNode(t)
-	s := &suite{n: n, c: n.client()}
+	s := &suite{n: n, c: n.Client()}
 	s.create(t, function(t, "control", nodeRuntime, "control"))
 	cases := []struct {
 		name string
@@ -229,8 +229,8 @@ func testFillTmp(t *testing.T, s *suite) {
 // function's code are out of sight.
 func testSecrets(t *testing.T, s *suite) {
 	s.create(t, function(t, "secrets", pythonRuntime, "secrets"))
-	other := codeDirOf(t, s.n.dataDir, "control")
-	paths := []string{"/etc/shadow", "/etc/gshadow", "/root", s.n.dataDir, filepath.Join(s.n.dataDir, "meta.db"), other,
+	other := codeDirOf(t, s.n.DataDir, "control")
+	paths := []string{"/etc/shadow", "/etc/gshadow", "/root", s.n.DataDir, filepath.Join(s.n.DataDir, "meta.db"), other,
 		filepath.Join(other, "index.js"), "/proc/1/root/etc/shadow", "/proc/kcore", "/sys/kernel", "/var/lib"}
 	query, _ := json.Marshal(paths)
 	var got map[string]string
@@ -266,7 +266,7 @@ func codeDirOf(t *testing.T, dataDir, name string) string {
 // of this machine.
 func testNetwork(t *testing.T, s *suite) {
 	s.create(t, function(t, "network", pythonRuntime, "network"))
-	u, err := url.Parse(s.n.endpoint)
+	u, err := url.Parse(s.n.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
