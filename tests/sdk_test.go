@@ -32,7 +32,7 @@ func TestNodeSDK(t *testing.T) {
 	for name, dir := range map[string]string{
 		"hello-node": "examples/hello-node", "hello-python": "examples/hello-python", "hello-custom": "examples/hello-custom",
 		"node-error": "tests/testdata/functions/node-error", "node-init": "tests/testdata/functions/node-init",
-		"node-slow": "tests/testdata/functions/node-slow",
+		"node-slow": "tests/testdata/functions/node-slow", "node-flaky": "tests/testdata/functions/node-flaky",
 	} {
 		if err := os.WriteFile(filepath.Join(fixtures, name+".zip.b64"), []byte(zipDir(t, dir)), 0o644); err != nil {
 			t.Fatal(err)

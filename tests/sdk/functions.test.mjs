@@ -301,3 +301,85 @@ test('HTTP triggers and custom domains through the SDK', async () => {
   await client.deleteFunction(name);
   await rejects(client.getTrigger(name, 'web'), 404, 'FunctionNotFound');
 });
+
+async function waitTask(name, id, done = (s) => ['Succeeded', 'Failed', 'Stopped', 'Expired', 'Invalid'].includes(s)) {
+  for (let i = 0; i < 600; i++) {
+    const t = (await client.getAsyncTask(name, id, new $FC.GetAsyncTaskRequest({}))).body;
+    if (done(t.status)) return t;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`task ${id} did not finish`);
+}
+
+async function invokeAsync(name, taskId, payload = '{}') {
+  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) });
+  const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async', xFcAsyncTaskId: taskId });
+  return client.invokeFunctionWithOptions(name, req, headers, runtime);
+}
+
+test('async retries, destinations, stop, idempotent ids and expiry through the SDK', async () => {
+  const { createServer } = await import('node:http');
+  const records = [];
+  const hook = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => { b += c; });
+    req.on('end', () => { records.push(JSON.parse(b)); res.end('ok'); });
+  });
+  await new Promise((r) => hook.listen(0, '127.0.0.1', r));
+  const hookURL = `http://127.0.0.1:${hook.address().port}/hook`;
+  try {
+    const flaky = `${prefix}flaky`;
+    await create(flaky, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('node-flaky') }) });
+    await client.putAsyncInvokeConfig(flaky, new $FC.PutAsyncInvokeConfigRequest({ qualifier: 'LATEST',
+      body: new $FC.PutAsyncInvokeConfigInput({ maxAsyncRetryAttempts: 3, destinationConfig: new $FC.DestinationConfig({
+        onSuccess: new $FC.Destination({ destination: hookURL }), onFailure: new $FC.Destination({ destination: hookURL }) }) }) }));
+    assert.equal((await invokeAsync(flaky, 'retry_me')).statusCode, 202);
+    const ok = await waitTask(flaky, 'retry_me');
+    assert.equal(ok.status, 'Succeeded');
+    assert.equal(ok.alreadyRetriedTimes, 2, 'fails twice, succeeds on the third attempt');
+    await rejects(invokeAsync(flaky, 'retry_me'), 409, 'AsyncTaskAlreadyExists');
+
+    assert.equal((await invokeAsync(flaky, 'stop_me')).statusCode, 202);
+    await waitTask(flaky, 'stop_me', (s) => s === 'Retrying');
+    await client.stopAsyncTask(flaky, 'stop_me', new $FC.StopAsyncTaskRequest({}));
+    assert.equal((await waitTask(flaky, 'stop_me')).status, 'Stopped');
+
+    const broken = `${prefix}broken`;
+    await create(broken, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('node-error') }) });
+    await client.putAsyncInvokeConfig(broken, new $FC.PutAsyncInvokeConfigRequest({ qualifier: 'LATEST',
+      body: new $FC.PutAsyncInvokeConfigInput({ maxAsyncRetryAttempts: 8, maxAsyncEventAgeInSeconds: 2,
+        destinationConfig: new $FC.DestinationConfig({ onFailure: new $FC.Destination({ destination: hookURL }) }) }) }));
+    assert.equal((await invokeAsync(broken, 'too_old')).statusCode, 202);
+    const old = await waitTask(broken, 'too_old');
+    assert.equal(old.status, 'Expired', 'retries stop at maxAsyncEventAgeInSeconds');
+
+    for (let i = 0; i < 100 && records.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const conditions = records.map((r) => r.requestContext.condition).sort();
+    assert.ok(conditions.includes(''), `onSuccess record arrived: ${JSON.stringify(conditions)}`);
+    assert.ok(conditions.some((c) => c !== ''), `onFailure record arrived: ${JSON.stringify(conditions)}`);
+    await client.deleteFunction(flaky);
+    await client.deleteFunction(broken);
+  } finally {
+    hook.close();
+  }
+});
+
+test('timer trigger through the SDK', async () => {
+  const name = `${prefix}timer`;
+  await create(name, { runtime: 'nodejs20', handler: 'index.handler', code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }) });
+  const t = (await client.createTrigger(name, new $FC.CreateTriggerRequest({ body: new $FC.CreateTriggerInput({
+    triggerName: 'tick', triggerType: 'timer',
+    triggerConfig: JSON.stringify({ cronExpression: '@every 1s', payload: '{"name":"timer"}', enable: true }) }) }))).body;
+  assert.equal(t.triggerType, 'timer');
+  let tasks = [];
+  for (let i = 0; i < 100 && tasks.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    tasks = (await client.listAsyncTasks(name, new $FC.ListAsyncTasksRequest({ includePayload: true, limit: 10 }))).body.tasks;
+  }
+  assert.ok(tasks.length >= 2, `a 1 s timer fired ${tasks.length} times`);
+  const event = JSON.parse(tasks[0].taskPayload);
+  assert.equal(event.triggerName, 'tick');
+  assert.equal(event.payload, '{"name":"timer"}');
+  await client.deleteTrigger(name, 'tick');
+  await client.deleteFunction(name);
+});
