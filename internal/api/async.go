@@ -220,16 +220,7 @@ func (s *Server) listAsyncConfigs(w http.ResponseWriter, r *http.Request) error 
 
 // deleteAsyncConfigs drops a deleted function's configs.
 func (s *Server) deleteAsyncConfigs(ctx context.Context, account, name string) error {
-	docs, err := s.store.ListDocs(ctx, account, kindAsyncConfig, name+"/", "", 0)
-	if err != nil {
-		return err
-	}
-	for _, d := range docs {
-		if err := s.store.DeleteDoc(ctx, account, kindAsyncConfig, d.Name); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	return nil
+	return s.deleteDocs(ctx, account, kindAsyncConfig, name+"/")
 }
 
 func (s *Server) getAsyncTask(w http.ResponseWriter, r *http.Request) error {

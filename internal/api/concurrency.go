@@ -29,11 +29,7 @@ func (s *Server) putConcurrencyConfig(w http.ResponseWriter, r *http.Request) er
 	if _, err := s.existingFunction(ctx, name); err != nil {
 		return err
 	}
-	b, err := json.Marshal(&in)
-	if err != nil {
-		return err
-	}
-	if err := s.store.PutDoc(ctx, &store.Doc{AccountID: account, Kind: kindConcurrency, Name: name, Value: b}); err != nil {
+	if err := s.putDoc(ctx, account, kindConcurrency, name, &in); err != nil {
 		return err
 	}
 	sc.SetReservedConcurrency(cacheKey(account, name), *in.ReservedConcurrency)

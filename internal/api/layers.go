@@ -86,19 +86,6 @@ func setIfString(dst *string, src *string) {
 	}
 }
 
-// lastSeq reads a sequence document; a missing one is 0.
-func (s *Server) lastSeq(ctx context.Context, account, kind, name string) (int, error) {
-	d, err := s.store.GetDoc(ctx, account, kind, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	var seq struct{ Last int }
-	return seq.Last, json.Unmarshal(d.Value, &seq)
-}
-
 // withLocation adds the download link; it is not stored since it expires.
 func (s *Server) withLocation(r *http.Request, l *fc.Layer) *fc.Layer {
 	out := *l

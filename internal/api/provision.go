@@ -31,11 +31,7 @@ func (s *Server) putProvisionConfig(w http.ResponseWriter, r *http.Request) erro
 	if _, err := provision.Compile(&in); err != nil {
 		return err
 	}
-	b, err := json.Marshal(&in)
-	if err != nil {
-		return err
-	}
-	if err := s.store.PutDoc(ctx, &store.Doc{AccountID: account, Kind: kindProvision, Name: name + "/" + qualifier, Value: b}); err != nil {
+	if err := s.putDoc(ctx, account, kindProvision, name+"/"+qualifier, &in); err != nil {
 		return err
 	}
 	sc.ProvisionChanged()

@@ -158,21 +158,11 @@ func (s *Server) dropScaling(account, name string) {
 		sc.SetReservedConcurrency(cacheKey(account, name), -1)
 		defer sc.ProvisionChanged()
 	}
-	docs, err := s.store.ListDocs(ctx, account, kindProvision, name+"/", "", 0)
-	for _, d := range docs {
-		err = errors.Join(err, ignoreNotFound(s.store.DeleteDoc(ctx, account, kindProvision, d.Name)))
-	}
-	err = errors.Join(err, ignoreNotFound(s.store.DeleteDoc(ctx, account, kindConcurrency, name)))
+	err := errors.Join(s.deleteDocs(ctx, account, kindProvision, name+"/"),
+		ignoreNotFound(s.store.DeleteDoc(ctx, account, kindConcurrency, name)))
 	if err != nil {
 		s.log.Warn("drop scaling configs of deleted function", "account", account, "function", name, "err", err)
 	}
-}
-
-func ignoreNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 func errorsIsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -60,7 +60,7 @@ func (s *Server) publishFunctionVersion(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return notFound(name, err)
 	}
-	last, err := s.lastVersionID(ctx, account, name)
+	last, err := s.lastSeq(ctx, account, kindVersionSeq, name)
 	if err != nil {
 		return err
 	}
@@ -77,26 +77,6 @@ func (s *Server) publishFunctionVersion(w http.ResponseWriter, r *http.Request) 
 	}
 	writeJSON(w, http.StatusOK, &vd.Version)
 	return nil
-}
-
-func (s *Server) lastVersionID(ctx context.Context, account, name string) (int, error) {
-	d, err := s.store.GetDoc(ctx, account, kindVersionSeq, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	var seq struct{ Last int }
-	return seq.Last, json.Unmarshal(d.Value, &seq)
-}
-
-func (s *Server) putDoc(ctx context.Context, account, kind, name string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return s.store.PutDoc(ctx, &store.Doc{AccountID: account, Kind: kind, Name: name, Value: b})
 }
 
 // listFunctionVersions pages through versions, newest first (BACKWARD, the
@@ -198,18 +178,9 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 // is being deleted.
 func (s *Server) deleteVersionsAndAliases(ctx context.Context, account, name string) error {
 	for _, kind := range []string{kindVersion, kindAlias} {
-		docs, err := s.store.ListDocs(ctx, account, kind, name+"/", "", 0)
-		if err != nil {
+		if err := s.deleteDocs(ctx, account, kind, name+"/"); err != nil {
 			return err
 		}
-		for _, d := range docs {
-			if err := s.store.DeleteDoc(ctx, account, kind, d.Name); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-		}
 	}
-	if err := s.store.DeleteDoc(ctx, account, kindVersionSeq, name); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	return nil
+	return ignoreNotFound(s.store.DeleteDoc(ctx, account, kindVersionSeq, name))
 }
