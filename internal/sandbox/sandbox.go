@@ -54,6 +54,16 @@ type Spec struct {
 	Runtime    string
 	Handler    string
 	CodeDir    string // unpacked code package; sandboxing engines show it read-only at /code
+	// Layers are the unpacked layer packages in the function's order.
+	// Sandboxing engines show them read-only under /opt, merged, a later
+	// layer's files over an earlier one's (as FC extracts them in order);
+	// engines without a mount namespace point NODE_PATH and PYTHONPATH at
+	// them instead.
+	Layers []string
+	// InternetAccess gives the instance outbound network access (FC's
+	// internetAccess). Without it the instance has only loopback. Even with
+	// it, the instance cannot reach the host's own addresses.
+	InternetAccess bool
 	Env        map[string]string
 	MemoryMB   int
 	CPU        float64
