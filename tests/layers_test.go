@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/yun-fc/yun/internal/client"
@@ -67,6 +68,37 @@ func TestLayers(t *testing.T) {
 	if err := other.Do(ctx, client.Op{Action: "GetLayerVersionByArn", Method: "GET", Path: "/layerarn/" + client.PathEscape(v2.LayerVersionArn)}, nil, nil); err != nil {
 		t.Errorf("a public layer from another account: %v", err)
 	}
+
+	// The layer's content is under /opt: Node.js and Python find its
+	// libraries there, as on FC.
+	py := fn("uses-layer-py", "python3.11", "index.handler", zipDir(t, "tests/testdata/functions/python-layer"))
+	py.Layers = []string{v2.LayerVersionArn}
+	if _, err := c.CreateFunction(ctx, py); err != nil {
+		t.Fatal(err)
+	}
+	greets := func(step string) {
+		t.Helper()
+		for name, want := range map[string]string{"uses-layer": "Greetings, node, from a layer!", "uses-layer-py": "Greetings, python, from a layer!"} {
+			res, err := c.Invoke(ctx, name, client.InvokeOptions{})
+			if err != nil {
+				t.Errorf("%s: invoke %s: %v", step, name, err)
+			} else if res.ErrorType != "" || !strings.Contains(string(res.Body), want) {
+				t.Errorf("%s: %s answered %q (error type %q); want %q", step, name, res.Body, res.ErrorType, want)
+			}
+		}
+	}
+	greets("with the layer")
+	// A deleted layer version stays with the functions that list it: a new
+	// instance (after a configuration change) still gets its content.
+	if err := c.Do(ctx, client.Op{Action: "DeleteLayerVersion", Method: "DELETE", Path: "/layers/greet/versions/2"}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"uses-layer", "uses-layer-py"} {
+		if _, err := c.UpdateFunction(ctx, name, &fc.FunctionInput{EnvironmentVariables: map[string]string{"AFTER": "delete"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	greets("after the layer version was deleted")
 
 	if err := c.Do(ctx, client.Op{Action: "DeleteLayerVersion", Method: "DELETE", Path: "/layers/greet/versions/1"}, nil, nil); err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// TestNodeSDK runs tests/sdk/functions.test.mjs — the official FC 3.0 Node
-// SDK, unchanged — against a real server. The test command installs the SDK
+// TestNodeSDK runs tests/sdk/functions.test.mjs and resources.test.mjs —
+// the official FC 3.0 Node SDK, unchanged — against a real server. The test command installs the SDK
 // (npm ci in tests/sdk); without it the test is skipped locally and fails
 // where YUN_TEST_REQUIRE_SDK is set.
 func TestNodeSDK(t *testing.T) {
@@ -33,6 +33,7 @@ func TestNodeSDK(t *testing.T) {
 		"hello-node": "examples/hello-node", "hello-python": "examples/hello-python", "hello-custom": "examples/hello-custom",
 		"node-error": "tests/testdata/functions/node-error", "node-init": "tests/testdata/functions/node-init",
 		"node-slow": "tests/testdata/functions/node-slow", "node-flaky": "tests/testdata/functions/node-flaky",
+		"node-layer": "tests/testdata/functions/node-layer", "layer-greet": "tests/testdata/layers/greet",
 	} {
 		if err := os.WriteFile(filepath.Join(fixtures, name+".zip.b64"), []byte(zipDir(t, dir)), 0o644); err != nil {
 			t.Fatal(err)
@@ -40,7 +41,7 @@ func TestNodeSDK(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "functions.test.mjs")
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "functions.test.mjs", "resources.test.mjs")
 	cmd.Dir = sdkDir
 	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + n.Home,
 		"YUN_SDK_ENDPOINT=" + strings.TrimPrefix(n.Endpoint, "http://"),

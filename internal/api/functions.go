@@ -171,8 +171,8 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 // cacheKey names a function across the scheduler: {account}/{name}.
 func cacheKey(account, name string) string { return account + "/" + name }
 
-// collectCode deletes a code package that no function or layer refers to
-// any more. A failure only leaves an unused file behind, so it is logged,
+// collectCode deletes a code package that no function, version or layer
+// refers to any more. A failure only leaves an unused file behind, so it is logged,
 // not returned.
 func (s *Server) collectCode(checksum string) {
 	ctx, cancel := contextWithTimeout(10 * time.Second)
@@ -180,6 +180,9 @@ func (s *Server) collectCode(checksum string) {
 	inUse, err := s.store.CodeInUse(ctx, checksum)
 	if err == nil && !inUse {
 		inUse, err = s.layerUsesCode(ctx, checksum)
+	}
+	if err == nil && !inUse {
+		inUse, err = s.versionUsesCode(ctx, checksum)
 	}
 	if err == nil && !inUse {
 		err = s.blobs.Delete(ctx, checksum)

@@ -127,7 +127,8 @@ func (s *Server) target(account string, f *fc.Function, version string) *schedul
 		AccountID: account, Region: s.cfg.Region, Function: f.FunctionName,
 		Qualifier: version, VersionID: version, Runtime: f.Runtime, Handler: f.Handler,
 		Env: f.EnvironmentVariables, MemoryMB: f.MemorySize, CPU: f.CPU, DiskMB: f.DiskSize,
-		Timeout: time.Duration(f.Timeout) * time.Second,
+		Timeout:        time.Duration(f.Timeout) * time.Second,
+		InternetAccess: f.InternetAccess,
 	}
 	if lc := f.InstanceLifecycleConfig; lc != nil {
 		spec.Initializer = hook(lc.Initializer, fc.DefaultInitTimeout)
@@ -144,9 +145,22 @@ func (s *Server) target(account string, f *fc.Function, version string) *schedul
 		Function:     cacheKey(account, f.FunctionName),
 		Spec:         spec,
 		CodeChecksum: f.CodeChecksum,
+		Layers:       layerChecksums(f.Layers),
 		Concurrency:  f.InstanceConcurrency,
 		Timeout:      spec.Timeout,
 	}
+}
+
+// layerChecksums lists the code packages of a function's layers, in order.
+func layerChecksums(layers []fc.FunctionLayer) []string {
+	if len(layers) == 0 {
+		return nil
+	}
+	out := make([]string, len(layers))
+	for i, l := range layers {
+		out[i] = l.CodeChecksum
+	}
+	return out
 }
 
 func hook(h *fc.LifecycleHook, defaultTimeout int) *sandbox.Hook {

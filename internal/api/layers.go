@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -294,23 +295,68 @@ func (s *Server) functionLayers(ctx context.Context, account, runtime string, ar
 		if !fc.LayerCompatible(l, runtime) {
 			return nil, fc.InvalidArgument("layer %s is not compatible with runtime %s (it supports %v)", arn, runtime, l.CompatibleRuntime)
 		}
-		out = append(out, fc.FunctionLayer{Arn: arn, Size: l.CodeSize})
+		out = append(out, fc.FunctionLayer{Arn: arn, Size: l.CodeSize, CodeChecksum: l.CodeChecksum})
 	}
 	return out, nil
+}
+
+// fillLayerChecksums records the code package of each of f's layers that
+// does not name it yet (functions saved by Yun before layers carried their
+// checksum). A layer version deleted since then can no longer be found.
+func (s *Server) fillLayerChecksums(ctx context.Context, account string, f *fc.Function) error {
+	for i := range f.Layers {
+		l := &f.Layers[i]
+		if l.CodeChecksum != "" {
+			continue
+		}
+		ref, err := fc.ParseLayerARN(l.Arn)
+		if err != nil {
+			return err
+		}
+		lv, err := s.layer(ctx, account, ref)
+		if err != nil {
+			return err
+		}
+		l.CodeChecksum = lv.CodeChecksum
+	}
+	return nil
 }
 
 // layerUsesCode says whether any layer version of any account refers to the
 // code package.
 func (s *Server) layerUsesCode(ctx context.Context, checksum string) (bool, error) {
-	docs, err := s.store.ListKind(ctx, kindLayer)
+	return s.docsUseCode(ctx, kindLayer, checksum, func(v []byte) ([]string, error) {
+		var l struct {
+			CodeChecksum string `json:"codeChecksum"`
+		}
+		err := json.Unmarshal(v, &l)
+		return []string{l.CodeChecksum}, err
+	})
+}
+
+// versionUsesCode says whether any published function version of any
+// account refers to the code package, as its code or a layer's.
+func (s *Server) versionUsesCode(ctx context.Context, checksum string) (bool, error) {
+	return s.docsUseCode(ctx, kindVersion, checksum, func(v []byte) ([]string, error) {
+		var vd versionDoc
+		if err := json.Unmarshal(v, &vd); err != nil {
+			return nil, err
+		}
+		return append(layerChecksums(vd.Function.Layers), vd.Function.CodeChecksum), nil
+	})
+}
+
+// docsUseCode says whether a document of kind refers to checksum; uses lists
+// the code packages one document refers to. Unreadable documents count as
+// users, so a package is never deleted on a guess.
+func (s *Server) docsUseCode(ctx context.Context, kind, checksum string, uses func([]byte) ([]string, error)) (bool, error) {
+	docs, err := s.store.ListKind(ctx, kind)
 	if err != nil {
 		return false, err
 	}
 	for _, d := range docs {
-		var l struct {
-			CodeChecksum string `json:"codeChecksum"`
-		}
-		if json.Unmarshal(d.Value, &l) == nil && l.CodeChecksum == checksum {
+		sums, err := uses(d.Value)
+		if err != nil || slices.Contains(sums, checksum) {
 			return true, nil
 		}
 	}

@@ -107,6 +107,9 @@ func (s *Server) resolveVersion(ctx context.Context, account, name, version stri
 		if err != nil {
 			return nil, err
 		}
+		if err := s.fillLayerChecksums(ctx, account, f); err != nil {
+			return nil, err
+		}
 		return &resolved{fn: f, version: version, target: s.target(account, f, version)}, nil
 	})
 	if err != nil {

@@ -127,10 +127,14 @@ type Tag struct {
 	Value string `json:"Value"`
 }
 
-// FunctionLayer is a layer as Function lists it.
+// FunctionLayer is a layer as Function lists it. CodeChecksum is Yun's
+// addition (FC lists only arn and size): the layer version's code package,
+// recorded when the function is saved, so the function keeps its layer's
+// content after the layer version is deleted, as on FC.
 type FunctionLayer struct {
-	Arn  string `json:"arn"`
-	Size int64  `json:"size"`
+	Arn          string `json:"arn"`
+	Size         int64  `json:"size"`
+	CodeChecksum string `json:"codeChecksum,omitempty"`
 }
 
 // FunctionRestriction says whether invocation is disabled.

@@ -40,15 +40,38 @@ func (s *Scheduler) run(p *pool, in *instance) {
 	log.Debug("instance stopped")
 }
 
-// start acquires t's code and starts an instance on it.
+// start acquires t's code and layers and starts an instance on them. The
+// returned release gives all of them back.
 func (s *Scheduler) start(t *Target, id string) (sandbox.Instance, func(), error) {
-	dir, release, err := s.code.Acquire(s.startCtx, t.CodeChecksum)
-	if err != nil {
-		return nil, nil, fmt.Errorf("code %s: %w", t.CodeChecksum, err)
+	var releases []func()
+	release := func() {
+		for _, r := range releases {
+			r()
+		}
+	}
+	acquire := func(checksum string) (string, error) {
+		dir, r, err := s.code.Acquire(s.startCtx, checksum)
+		if err != nil {
+			return "", fmt.Errorf("code %s: %w", checksum, err)
+		}
+		releases = append(releases, r)
+		return dir, nil
 	}
 	spec := t.Spec
 	spec.InstanceID = id
-	spec.CodeDir = dir
+	var err error
+	if spec.CodeDir, err = acquire(t.CodeChecksum); err != nil {
+		return nil, nil, err
+	}
+	if len(t.Layers) > 0 {
+		spec.Layers = make([]string, len(t.Layers))
+		for i, checksum := range t.Layers {
+			if spec.Layers[i], err = acquire(checksum); err != nil {
+				release()
+				return nil, nil, fmt.Errorf("layer %d: %w", i+1, err)
+			}
+		}
+	}
 	sb, err := s.engine.Start(s.startCtx, &spec)
 	if err != nil {
 		release()

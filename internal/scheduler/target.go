@@ -32,6 +32,9 @@ type Target struct {
 	// MemoryMB is what each instance reserves of the node's memory.
 	Spec         sandbox.Spec
 	CodeChecksum string
+	// Layers are the code packages of the function's layers, in order; each
+	// instance gets them unpacked in Spec.Layers.
+	Layers []string
 	// Concurrency is the slots of one instance (instanceConcurrency);
 	// 0 means FC's default, 1.
 	Concurrency int

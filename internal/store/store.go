@@ -105,7 +105,8 @@ type Store interface {
 	// prefix and sort after startAfter.
 	ListFunctions(ctx context.Context, accountID, prefix, startAfter string, limit int) ([]*fc.Function, error)
 	// CodeInUse says whether any function of any account still
-	// refers to the code checksum (so the package may not be deleted).
+	// refers to the code checksum, as its code or as one of its layers'
+	// (so the package may not be deleted).
 	CodeInUse(ctx context.Context, checksum string) (bool, error)
 
 	// Documents are the account's smaller resources — provision, concurrency

@@ -158,18 +158,27 @@ func (s *Store) CodeInUse(ctx context.Context, checksum string) (bool, error) {
 	return inUse, nil
 }
 
-// bucketUsesCode says whether a function in one account's bucket has checksum.
+// bucketUsesCode says whether a function in one account's bucket has
+// checksum as its code or as one of its layers' code.
 func bucketUsesCode(b *bbolt.Bucket, checksum string) (bool, error) {
-	var code struct {
-		CodeChecksum string `json:"codeChecksum"`
-	}
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var code struct {
+			CodeChecksum string `json:"codeChecksum"`
+			Layers       []struct {
+				CodeChecksum string `json:"codeChecksum"`
+			} `json:"layers"`
+		}
 		if err := json.Unmarshal(v, &code); err != nil {
 			return false, fmt.Errorf("function %q: %w", k, err)
 		}
 		if code.CodeChecksum == checksum {
 			return true, nil
+		}
+		for _, l := range code.Layers {
+			if l.CodeChecksum == checksum {
+				return true, nil
+			}
 		}
 	}
 	return false, nil

@@ -38,4 +38,14 @@ func testCodeInUse(t *testing.T, s store.Store) {
 	}
 	check("after replacing the code", "222", false)
 	check("after replacing the code", "333", true)
+
+	fc2 := newFunction("fc")
+	fc2.CodeChecksum = "444"
+	fc2.Layers = []fc.FunctionLayer{{Arn: "acs:fc:cn-test:acct-a:layers/l/versions/1", Size: 1, CodeChecksum: "555"}}
+	mustCreate(t, s, "acct-a", fc2)
+	check("a layer's code", "555", true)
+	if err := s.DeleteFunction(ctx, "acct-a", "fc"); err != nil {
+		t.Fatalf("DeleteFunction: %v", err)
+	}
+	check("after deleting the function listing the layer", "555", false)
 }

@@ -1,0 +1,5 @@
+from greet import greet
+
+
+def handler(event, context):
+    return greet("python")
