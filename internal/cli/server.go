@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/yun-fc/yun/internal/daemon"
+	"github.com/yun-fc/yun/internal/sandbox/process"
 )
 
 func (e *env) serverCommand() *cobra.Command {
@@ -43,9 +44,15 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.StringVar(&cfg.Region, "region", "", "region name used in ARNs (default cn-yun)")
 	f.StringVar(&cfg.PublicURL, "public-url", "", "base URL clients use to reach this node (default http://<listen>)")
 	f.StringVar(&cfg.ClientConfigPath, "client-config", "", `where to write the CLI config ("-" for nowhere; default ~/.config/yun/config.json)`)
-	f.DurationVar(&cfg.KeepAlive, "keep-alive", 5*time.Minute, "how long idle instances are kept")
+	f.StringVar(&cfg.KeepAlivePolicy, "keep-alive-policy", "", `how long idle instances are kept: yun (adaptive, pre-warms predicted calls), hybrid (ATC'20 histogram policy) or fixed:<duration> (default yun; fixed when only --keep-alive is given)`)
+	f.DurationVar(&cfg.KeepAlive, "keep-alive", 0, "fixed keep-alive (default 5m); with --keep-alive-policy yun, the keep-alive of functions not learned yet")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight invocations may take to finish on SIGTERM")
 	f.BoolVar(&cfg.UnsafeNoIsolation, "unsafe-no-isolation", false, "run Node.js, Python and custom instances WITHOUT a sandbox (trusted code only)")
+	f.IntVar(&cfg.Prewarm.Node, "prewarm-nodejs", 1, "pre-warmed Node.js sandboxes kept ready (0: none unless demand asks)")
+	f.IntVar(&cfg.Prewarm.Python, "prewarm-python", 1, "pre-warmed Python sandboxes kept ready (0: none unless demand asks)")
+	f.IntVar(&cfg.Prewarm.Custom, "prewarm-custom", 1, "pre-built custom-runtime jails kept ready (0: none unless demand asks)")
+	f.IntVar(&cfg.Prewarm.Max, "prewarm-max", process.DefaultPrewarmMax, "most pre-warmed sandboxes per runtime, recent cold-start demand included (0 with the three above: pre-warming off)")
+	f.IntVar(&cfg.Prewarm.MemoryMB, "prewarm-memory-mb", 256, "memory all pre-warmed sandboxes may hold together, in MB")
 	f.StringVar(&cfg.NATSURL, "nats-url", "", "external NATS JetStream cluster for async invocation (default: embedded, in the data dir)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return cmd

@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/scheduler"
 )
 
 // Config configures a Yun node. The zero value plus a DataDir is usable;
@@ -28,7 +31,14 @@ type Config struct {
 	// ClientConfigPath is where the CLI's config is written: endpoint and
 	// admin keys. Default client.DefaultConfigPath(); "-" writes none.
 	ClientConfigPath string
-	// KeepAlive is how long idle on-demand instances stay. Default 5m.
+	// KeepAlivePolicy decides how long idle on-demand instances stay:
+	// "fixed:<duration>", "fixed" (KeepAlive), "hybrid" or "yun" (see
+	// scheduler.ParseKeepAlivePolicy). Default "yun", or "fixed" when only
+	// KeepAlive is set.
+	KeepAlivePolicy string
+	// KeepAlive is the fixed keep-alive (default 5m) and, with the "yun"
+	// policy, the keep-alive of functions it has not learned yet (default:
+	// the policy's own).
 	KeepAlive time.Duration
 	// ShutdownTimeout bounds how long in-flight invocations may take to
 	// finish on SIGTERM. Default 30s.
@@ -39,6 +49,11 @@ type Config struct {
 	// without namespaces, seccomp or cgroups. Only for trusted code, or hosts
 	// that cannot isolate.
 	UnsafeNoIsolation bool
+	// Prewarm sizes the pools of pre-warmed sandboxes of the process engine
+	// (a Node.js or Python runtime booted ahead, a custom runtime's jail
+	// built ahead), which take most of a cold start's cost off the request.
+	// The zero value keeps none; `yun server` keeps one of each by default.
+	Prewarm process.Prewarm
 	// NATSURL points async invocation at an external NATS JetStream
 	// cluster; empty runs an embedded server storing into {DataDir}/async.
 	NATSURL string
@@ -68,8 +83,11 @@ func (c *Config) Validate() error {
 	if c.Region == "" {
 		c.Region = "cn-yun"
 	}
-	if c.KeepAlive == 0 {
-		c.KeepAlive = 5 * time.Minute
+	if c.KeepAlivePolicy == "" {
+		c.KeepAlivePolicy = "yun"
+		if c.KeepAlive != 0 {
+			c.KeepAlivePolicy = "fixed"
+		}
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
@@ -89,6 +107,9 @@ func (c *Config) Validate() error {
 	if c.KeepAlive < 0 || c.ShutdownTimeout < 0 || c.CodeCacheBytes < 0 {
 		return fmt.Errorf("daemon: KeepAlive %v, ShutdownTimeout %v and CodeCacheBytes %d must not be negative",
 			c.KeepAlive, c.ShutdownTimeout, c.CodeCacheBytes)
+	}
+	if _, err := scheduler.ParseKeepAlivePolicy(c.KeepAlivePolicy, c.KeepAlive); err != nil {
+		return fmt.Errorf("daemon: KeepAlivePolicy: %w", err)
 	}
 	return nil
 }

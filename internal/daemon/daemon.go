@@ -29,6 +29,7 @@ import (
 	"github.com/yun-fc/yun/internal/blob"
 	blobfs "github.com/yun-fc/yun/internal/blob/fs"
 	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/sandbox/process"
 	"github.com/yun-fc/yun/internal/sandbox/wasm"
 	"github.com/yun-fc/yun/internal/scheduler"
 	"github.com/yun-fc/yun/internal/store"
@@ -45,7 +46,8 @@ type Daemon struct {
 	timers    *trigger.Scheduler
 	cache     *blob.Cache
 	wasm      *wasm.Engine
-	isolation string // how instances are isolated, for the banner
+	proc      *process.Engine // nil where process runtimes are disabled
+	isolation string          // how instances are isolated, for the banner
 	sched     *scheduler.Scheduler
 	http      *http.Server
 	listener  net.Listener
@@ -95,7 +97,11 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 		return nil, err
 	}
 	metrics := newRegistry()
-	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
+	keepAlive, err := scheduler.ParseKeepAlivePolicy(cfg.KeepAlivePolicy, cfg.KeepAlive)
+	if err != nil {
+		return nil, err
+	}
+	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, KeepAlivePolicy: keepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
 	if d.sched, err = scheduler.New(schedCfg, engine, d.cache, cfg.Logger); err != nil {
 		d.wasm.Close(context.Background())
 		return nil, err
@@ -215,6 +221,9 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 		}
 		if err := d.sched.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("scheduler: %w", err))
+		}
+		if d.proc != nil { // after the scheduler stopped its instances
+			errs = append(errs, d.proc.Close(ctx))
 		}
 		errs = append(errs, d.wasm.Close(ctx), d.cache.Close(), d.store.Close())
 		d.closeErr = errors.Join(errs...)

@@ -71,6 +71,7 @@ func TestConfigValidate(t *testing.T) {
 		{"bad listen", Config{DataDir: "x", Listen: "nope"}, "Listen"},
 		{"half a key pair", Config{DataDir: "x", AdminAccessKeyID: "K"}, "AdminAccessKeySecret"},
 		{"negative keep-alive", Config{DataDir: "x", KeepAlive: -1}, "KeepAlive"},
+		{"unknown keep-alive policy", Config{DataDir: "x", KeepAlivePolicy: "lru"}, "KeepAlivePolicy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.cfg.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {

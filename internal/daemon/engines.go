@@ -11,6 +11,10 @@ import (
 	"github.com/yun-fc/yun/internal/sandbox/wasm"
 )
 
+// newProcessEngine is process.New; tests replace it to act out a host
+// that cannot isolate.
+var newProcessEngine = process.New
+
 // engines builds the execution engines — sandboxed processes for Node.js,
 // Python and custom runtimes, wazero for WebAssembly — behind one router.
 // Where this host cannot isolate processes (not root, no namespaces), the
@@ -28,7 +32,8 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 		isolation = process.IsolationNone
 		d.isolation = "NONE: instances run as plain child processes (--unsafe-no-isolation); run only code you trust"
 	}
-	proc, err := process.New(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger, Isolation: isolation})
+	proc, err := newProcessEngine(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger,
+		Isolation: isolation, Prewarm: d.cfg.Prewarm})
 	switch {
 	case errors.Is(err, process.ErrIsolationUnavailable):
 		d.isolation = fmt.Sprintf("process runtimes DISABLED: %v; only WebAssembly runs. Pass --unsafe-no-isolation to run Node.js, Python and custom runtimes without isolation", err)
@@ -41,6 +46,7 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 	if d.isolation == "" {
 		d.isolation = "sandboxed: namespaces, seccomp, cgroups, read-only root"
 	}
+	d.proc = proc
 	return sandbox.Router{proc, d.wasm}, nil
 }
 

@@ -64,11 +64,11 @@ type Spec struct {
 	// internetAccess). Without it the instance has only loopback. Even with
 	// it, the instance cannot reach the host's own addresses.
 	InternetAccess bool
-	Env        map[string]string
-	MemoryMB   int
-	CPU        float64
-	DiskMB     int
-	Timeout    time.Duration // per invocation
+	Env            map[string]string
+	MemoryMB       int
+	CPU            float64
+	DiskMB         int
+	Timeout        time.Duration // per invocation
 	// Initializer runs once before the instance is ready (Handler is the
 	// handler string; for custom runtimes POST /initialize is called).
 	Initializer *Hook
@@ -96,8 +96,31 @@ type Invocation struct {
 	Body      []byte
 	// Header carries extra x-fc-* headers to pass to the runtime.
 	Header http.Header
-	// WantLog asks for the invocation's log lines in Result.Log.
+	// WantLog asks for the invocation's log lines in Result.Log. Not
+	// available for an HTTP invocation, whose log ends after Invoke returns.
 	WantLog bool
+	// HTTP, when set, is a request to pass to a custom runtime as it came
+	// (an HTTP trigger of a custom-runtime function): Body above is unused,
+	// the runtime gets HTTP's method, target, headers and body, and its
+	// answer comes back in Result.Status, Result.Header and Result.Stream.
+	// Engines that cannot pass requests through refuse it with an error.
+	HTTP *HTTPRequest
+}
+
+// HTTPRequest is an HTTP request passed through to a custom runtime.
+type HTTPRequest struct {
+	Method string
+	// Target is the escaped path and query the runtime sees: "/a/b?x=1".
+	Target string
+	// Header is sent as it is (hop-by-hop headers already removed); its
+	// "Host" entry, if any, is the Host line. Invocation.Header and the
+	// engine's own x-fc-* headers are added and win over these.
+	Header http.Header
+	// Body is read once, while Invoke runs, and sent as it arrives; nil
+	// means no body. ContentLength is its length, or -1 when unknown (the
+	// body is then sent chunked).
+	Body          io.Reader
+	ContentLength int64
 }
 
 // Result is what an invocation produced.
@@ -110,6 +133,24 @@ type Result struct {
 	Log       []byte // the invocation's log lines, when asked for
 	Duration  time.Duration
 	MaxMemory int64 // bytes, when the engine can measure it
+	// Stream is the response body of an HTTP invocation (Body is then
+	// nil), read as the runtime writes it. An HTTP invocation that failed
+	// before the runtime answered (time-out, crash) has no Stream; Body
+	// and ErrorType describe the failure as for any invocation. The caller must Close it; the
+	// invocation, and the instance's concurrency slot, last until then.
+	// The runtime's time-out still applies while the stream is read.
+	// Duration and MaxMemory are measured when the headers arrived. Once
+	// closed, a stream that implements BrokenReporter says whether the
+	// exchange left the instance unusable (it timed out, failed on the
+	// runtime's side or was cancelled by ctx); a stream the caller closes
+	// before its end leaves the instance usable.
+	Stream io.ReadCloser
+}
+
+// BrokenReporter is implemented by a Result.Stream that can tell, after
+// Close, that the instance must not be used again.
+type BrokenReporter interface {
+	Broken() bool
 }
 
 // Error types FC reports in x-fc-error-type.

@@ -19,11 +19,14 @@ const (
 	pollMax   = 5 * time.Millisecond
 )
 
-// boot waits for the runtime to listen, gives a sandboxed instance its
+// boot waits for the runtime to listen (a pre-warmed one has said so),
+// gives a sandboxed instance its
 // function's CPU limit, then runs the initializer.
 func (i *Instance) boot(ctx context.Context, startTimeout time.Duration) error {
-	if err := i.waitListening(ctx, startTimeout); err != nil {
-		return err
+	if i.pooled == nil || !i.pooled.listening {
+		if err := i.waitListening(ctx, startTimeout); err != nil {
+			return err
+		}
 	}
 	if i.jail != nil && i.spec.CPU > 0 {
 		if err := i.jail.settle(i.spec.CPU); err != nil {

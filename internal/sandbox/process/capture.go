@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,8 +47,8 @@ type capture struct {
 	open    []*invLog // begun and not ended, in stream order
 	scratch []byte    // composes the engine's lines
 
-	sink *sandbox.LogSink
-	boot *invLog // lines written before the runtime listened
+	sink atomic.Pointer[sandbox.LogSink] // set again when a pre-warmed sandbox is claimed
+	boot *invLog                         // lines written before the runtime listened
 	done chan struct{}
 }
 
@@ -59,7 +60,8 @@ func newCapture(s *sandbox.LogSink) (*capture, error) {
 	}
 	var nonce [6]byte
 	rand.Read(nonce[:])
-	c := &capture{r: r, w: w, sink: s, logs: map[uint64]*invLog{}, done: make(chan struct{})}
+	c := &capture{r: r, w: w, logs: map[uint64]*invLog{}, done: make(chan struct{})}
+	c.sink.Store(s)
 	c.token = append([]byte("\x00yun"), hex.EncodeToString(nonce[:])...)
 	c.boot = c.register(phaseBoot, "", true)
 	c.open = append(c.open, c.boot)
@@ -89,7 +91,7 @@ func (c *capture) begin(phase, id string, collect bool) *invLog {
 	lg := c.register(phase, id, collect)
 	if !c.mark('S', lg.seq) {
 		lg.unmarked = true
-		c.sink.Add(lg.appendStart(nil))
+		c.sink.Load().Add(lg.appendStart(nil))
 	}
 	return lg
 }
@@ -120,7 +122,7 @@ func (c *capture) end(lg *invLog, sum summary) []byte {
 	case <-time.After(logWait):
 	}
 	for _, line := range [][]byte{lg.appendEnd(nil), sum.appendLine(nil)} {
-		c.sink.Add(line)
+		c.sink.Load().Add(line)
 		log.Add(line)
 	}
 	return log.Bytes()

@@ -64,7 +64,7 @@ func (c *capture) text(b []byte) {
 		c.text(b[:maxLine])
 		b = b[maxLine:]
 	}
-	c.sink.Add(b)
+	c.sink.Load().Add(b)
 	if lg := c.owner(b); lg != nil && lg.done != nil {
 		lg.lines.Add(b)
 	}
@@ -127,7 +127,7 @@ func (c *capture) marker(m []byte) {
 // show forwards a line of the engine's and attributes it to lg.
 func (c *capture) show(lg *invLog, line []byte) {
 	c.scratch = line
-	c.sink.Add(line)
+	c.sink.Load().Add(line)
 	if lg.done != nil {
 		lg.lines.Add(line)
 	}

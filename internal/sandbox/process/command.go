@@ -34,6 +34,11 @@ type launchPlan struct {
 	rootDir     string       // sandbox: the host directory the jail's root is mounted on
 	uid         int          // sandbox: the instance's uid and gid
 	confined    *confinement // nil without the sandbox
+	// prewarm launches a sandbox ahead of its function (prewarm.go): spec
+	// names only the runtime, and the code, layers and /tmp come at claim.
+	prewarm  bool
+	heldPort bool              // port came from freePort
+	paths    map[string]string // NODE_PATH and PYTHONPATH for the spec's layers
 }
 
 // command builds the process of an instance. It is the one place that
@@ -41,13 +46,17 @@ type launchPlan struct {
 // (then p.confined.launch holds it). An *sandbox.InitError is the user's
 // configuration at fault.
 func (e *Engine) command(p *launchPlan) (*exec.Cmd, error) {
-	env := environ(p)
+	env := e.environ(p)
 	argv, err := e.argv(p, env)
 	if err != nil {
 		return nil, &sandbox.InitError{Body: errorBody(err.Error(), sandbox.ErrorInitialization), Err: err}
 	}
 	if p.confined != nil {
-		l, err := jail.Command(e.iso.jailSpec(p, argv, env))
+		js, err := e.iso.jailSpec(p, argv, env)
+		if err != nil {
+			return nil, err
+		}
+		l, err := jail.Command(js)
 		if err != nil {
 			return nil, err
 		}
@@ -82,6 +91,9 @@ func (e *Engine) argv(p *launchPlan, env []string) ([]string, error) {
 		// -B: never write __pycache__ into the (shared) code directory.
 		return []string{e.python.path, "-B", boot.python}, nil
 	case fc.KindCustom:
+		if p.prewarm { // the jail waits for the command (Engine.claim)
+			return nil, nil
+		}
 		if p.confined != nil {
 			return confinedCustomArgv(p)
 		}
@@ -163,11 +175,56 @@ func isExecutable(path string) bool {
 	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
 }
 
-// environ is the instance's whole environment: a clean base, the user's
-// variables over it, and the FC_* variables over both.
+// environ is the instance's whole environment (see environ), or the
+// pre-warmed runtime's until it is claimed.
+func (e *Engine) environ(p *launchPlan) []string {
+	if p.prewarm {
+		return []string{"PATH=" + defaultPath, "HOME=" + p.tmpDir, "TMPDIR=" + p.tmpDir, "LANG=C.UTF-8",
+			"YUN_PREWARM=1", "FC_CUSTOM_LISTEN_PORT=" + strconv.Itoa(p.port)}
+	}
+	p.paths = e.modulePaths(p)
+	return environ(p)
+}
+
+// modulePaths are NODE_PATH and PYTHONPATH where FC's runtimes look for
+// the libraries of layers: under /opt in the sandbox, in each layer's own
+// directory (the last layer first) without it.
+func (e *Engine) modulePaths(p *launchPlan) map[string]string {
+	roots := []string{"/opt"}
+	if e.iso == nil {
+		roots = nil
+		for _, l := range slices.Backward(p.spec.Layers) {
+			roots = append(roots, l)
+		}
+	}
+	if len(roots) == 0 {
+		return nil
+	}
+	var dirs []string
+	switch fc.RuntimeKind(p.spec.Runtime) {
+	case fc.KindNode:
+		for _, r := range roots {
+			dirs = append(dirs, fmt.Sprintf("%s/nodejs/node%d/node_modules", r, e.node.major), r+"/nodejs/node_modules")
+		}
+		return map[string]string{"NODE_PATH": strings.Join(dirs, ":")}
+	case fc.KindPython:
+		for _, r := range roots {
+			dirs = append(dirs, r+"/python", fmt.Sprintf("%s/python/lib/python3.%d/site-packages", r, e.python.minor))
+		}
+		return map[string]string{"PYTHONPATH": strings.Join(dirs, ":")}
+	}
+	return nil
+}
+
+// environ is the instance's whole environment: a clean base (with the
+// layers' module paths), the user's variables over it, and the FC_*
+// variables over both.
 func environ(p *launchPlan) []string {
 	s := p.spec
 	vars := map[string]string{"PATH": defaultPath, "HOME": p.tmpDir, "TMPDIR": p.tmpDir, "LANG": "C.UTF-8"}
+	for k, v := range p.paths {
+		vars[k] = v
+	}
 	for k, v := range s.Env {
 		vars[k] = v
 	}

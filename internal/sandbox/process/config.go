@@ -6,6 +6,8 @@ import (
 	"math"
 	"path/filepath"
 	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox/process/egress"
 )
 
 // DefaultStartTimeout bounds how long a runtime may take to listen on its port.
@@ -65,6 +67,78 @@ type Config struct {
 	// MaxProcesses bounds the processes and threads of one sandboxed
 	// instance (the pids cgroup). Default: DefaultMaxProcesses.
 	MaxProcesses int
+	// Internet configures the outbound access of sandboxed instances with
+	// internetAccess (package egress; Owner and Logger are the engine's).
+	Internet egress.Config
+	// Prewarm configures the pools of pre-warmed sandboxes. The zero value
+	// keeps none: every Start boots from scratch.
+	Prewarm Prewarm
+}
+
+// Prewarm configures the pools of pre-warmed sandboxes (pool.go): per kind
+// of runtime (Node.js, Python, custom), sandboxes already made, their
+// language runtime booted, waiting for a function. A pool is refilled in
+// the background to max(its minimum, the cold starts of its kind in the
+// last DemandWindow), at most Max, while the pools' memory stays within
+// MemoryMB.
+type Prewarm struct {
+	// Node, Python and Custom are the least number of sandboxes kept ready
+	// for each kind; 0 keeps none unless demand asks (and Max allows).
+	// Custom sandboxes are pre-made only with the sandbox: the jail is
+	// built and waits for the user's command.
+	Node, Python, Custom int
+	// Max bounds each pool, demand included. Default: the largest minimum,
+	// at least DefaultPrewarmMax when any minimum is set.
+	Max int
+	// MemoryMB bounds the memory all pools hold, measured per sandbox once
+	// booted. Default: DefaultPrewarmMemoryMB.
+	MemoryMB int
+	// DemandWindow is how far back cold starts count as demand. Default:
+	// DefaultPrewarmWindow.
+	DemandWindow time.Duration
+}
+
+// Defaults of Prewarm.
+const (
+	DefaultPrewarmMax      = 4
+	DefaultPrewarmMemoryMB = 512
+	DefaultPrewarmWindow   = 30 * time.Second
+)
+
+// enabled says whether any pool may hold a sandbox.
+func (p Prewarm) enabled() bool { return p.Node > 0 || p.Python > 0 || p.Custom > 0 || p.Max > 0 }
+
+// validate reports the first invalid field.
+func (p Prewarm) validate() error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Node", p.Node}, {"Python", p.Python}, {"Custom", p.Custom}, {"Max", p.Max}, {"MemoryMB", p.MemoryMB}} {
+		if f.v < 0 {
+			return fmt.Errorf("process config: Prewarm.%s %d is negative", f.name, f.v)
+		}
+	}
+	if p.DemandWindow < 0 {
+		return fmt.Errorf("process config: Prewarm.DemandWindow %v is negative", p.DemandWindow)
+	}
+	return nil
+}
+
+// withDefaults returns p with the documented defaults filled in.
+func (p Prewarm) withDefaults() Prewarm {
+	if !p.enabled() {
+		return p
+	}
+	if p.Max == 0 {
+		p.Max = max(p.Node, p.Python, p.Custom, DefaultPrewarmMax)
+	}
+	if p.MemoryMB == 0 {
+		p.MemoryMB = DefaultPrewarmMemoryMB
+	}
+	if p.DemandWindow == 0 {
+		p.DemandWindow = DefaultPrewarmWindow
+	}
+	return p
 }
 
 // Validate reports the first invalid field.
@@ -90,7 +164,7 @@ func (c Config) Validate() error {
 	if c.MaxProcesses < 0 {
 		return fmt.Errorf("process config: MaxProcesses %d is negative", c.MaxProcesses)
 	}
-	return nil
+	return c.Prewarm.validate()
 }
 
 // withDefaults returns c with the documented defaults filled in.
@@ -115,5 +189,6 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxProcesses == 0 {
 		c.MaxProcesses = DefaultMaxProcesses
 	}
+	c.Prewarm = c.Prewarm.withDefaults()
 	return c, nil
 }

@@ -20,6 +20,10 @@ type confinement struct {
 	cgroup *jail.Cgroup
 	netns  *os.File // /proc/PID/ns/net of the instance, open until release
 	uid    int
+	// internetAccess: start attaches the namespace (internet.go); detach undoes it.
+	internetAccess bool
+	detach         func() error
+	pooled         *prewarmed // set while launching a pre-warmed sandbox
 
 	once       sync.Once
 	releaseErr error
@@ -27,7 +31,7 @@ type confinement struct {
 
 // confine takes a uid and makes the cgroup of instance id; p gets the uid.
 func (iso *isolation) confine(p *launchPlan) (_ *confinement, err error) {
-	c := &confinement{iso: iso}
+	c := &confinement{iso: iso, internetAccess: p.spec.InternetAccess}
 	if c.uid, err = iso.uids.get(); err != nil {
 		return nil, err
 	}
@@ -35,6 +39,13 @@ func (iso *isolation) confine(p *launchPlan) (_ *confinement, err error) {
 	if c.cgroup, err = iso.host.NewCgroup(iso.cgroupPrefix+p.id, iso.limits(p.spec)); err != nil {
 		iso.uids.put(c.uid)
 		return nil, err
+	}
+	if p.prewarm { // until claimed (isolation.fill)
+		if err := c.cgroup.SetBackground(true); err != nil {
+			c.cgroup.Remove()
+			iso.uids.put(c.uid)
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -49,6 +60,9 @@ func (c *confinement) start() error {
 	err := c.cgroup.Add(pid)
 	if err == nil {
 		c.netns, err = os.Open("/proc/" + strconv.Itoa(pid) + "/ns/net")
+	}
+	if err == nil && c.internetAccess {
+		c.detach = c.iso.internet.attach(c.netns)
 	}
 	if err != nil {
 		c.launch.Abort()
@@ -66,6 +80,10 @@ func (c *confinement) run() error {
 	}
 	return err
 }
+
+// prepare lets the init of a pre-warmed custom jail build the jail; it
+// then waits for the user's command (Engine.claim).
+func (c *confinement) prepare() error { return c.launch.Prepare() }
 
 // settle gives the booted instance the function's own CPU limit.
 func (c *confinement) settle(cpu float64) error {
@@ -88,6 +106,9 @@ func (c *confinement) oomKilled() bool { return c.cgroup.OOMKills() > 0 }
 // left in it) and returns the uid. The process must have exited.
 func (c *confinement) release() error {
 	c.once.Do(func() {
+		if c.detach != nil {
+			c.detach()
+		}
 		if c.netns != nil {
 			c.netns.Close()
 		}

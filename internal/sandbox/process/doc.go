@@ -9,16 +9,31 @@
 // jail (package jail): its own PID, mount, IPC, UTS and network namespaces,
 // its own unprivileged uid, no capabilities, no_new_privs, a seccomp filter,
 // a read-only root of the host's runtime directories, the code read-only at
-// /code, the bootstraps at /var/fc/runtime, a /tmp tmpfs of diskSize, and a
-// cgroup limiting memory to memorySize without swap, CPU to the function's
+// /code, the function's layers merged read-only at /opt (overlayfs, the
+// last layer on top), the bootstraps at /var/fc/runtime, a /tmp tmpfs of
+// diskSize, and a cgroup limiting memory to memorySize without swap, CPU to the function's
 // cpu and the number of processes. The instance's network namespace has
-// only loopback, so every instance listens on the function's own port
-// (customRuntimeConfig.port, default 9000, in FC_CUSTOM_LISTEN_PORT) and the
-// engine reaches it by making its connections inside that namespace. New
+// loopback, plus, for a function with internetAccess, an eth0 routed and
+// masqueraded through the host (internet.go, package egress); every
+// instance listens on the function's own port (customRuntimeConfig.port,
+// default 9000, in FC_CUSTOM_LISTEN_PORT) and the engine reaches it by
+// making its connections inside that namespace. New
 // refuses to start where the host cannot sandbox (ErrIsolationUnavailable).
 // IsolationNone runs plain child processes for trusted code: each gets a
 // free loopback port, FC_FUNC_CODE_PATH is the real CodeDir and "/code" at
-// the start of a custom command or argument is rewritten to it.
+// the start of a custom command or argument is rewritten to it; NODE_PATH
+// and PYTHONPATH point into the layers' own directories where FC's
+// runtimes look under /opt (nodejs/node_modules, python, …).
+//
+// Pre-warming (Config.Prewarm; pool.go, prewarm.go): per kind of runtime
+// the engine keeps sandboxes made ahead of any function, their Node.js or
+// Python runtime booted and waiting on a control socket, or for custom
+// runtimes the jail built and its init waiting for the command. Start takes
+// one when it can (a hit), mounts the code, layers and /tmp into it from
+// the host, sets its cgroup to the function's limits, sends the function's
+// environment and lets the runtime load the handler; else it boots from
+// scratch (a miss). A pre-warmed sandbox is made exactly as a fresh one
+// and serves one function only.
 //
 // An instance is started by Engine.Start and lives until Stop:
 //
@@ -26,9 +41,11 @@
 //	        confine.go); exec (command.go is the one place that builds the
 //	        process)
 //	boot:   poll-connect until the port answers, then POST /initialize
-//	serve:  POST /invoke per Invoke, over one keep-alive http.Transport
-//	stop:   GET /pre-stop, SIGTERM, SIGKILL, reap, remove the cgroup and
-//	        the scratch dir
+//	serve:  POST /invoke per Invoke (or the HTTP request passed through),
+//	        over the instance's own pool of keep-alive connections, each
+//	        exchange on the caller's goroutine (transport.go)
+//	stop:   GET /pre-stop, SIGTERM, SIGKILL, reap, remove the cgroup,
+//	        the mounts of a pre-warmed sandbox and the scratch dir
 //
 // Invariants:
 //   - Each instance is its own process group with Pdeathsig SIGKILL, so

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/yun-fc/yun/internal/sandbox"
+	"github.com/yun-fc/yun/internal/sandbox/process/jail"
 )
 
 // ErrRuntimeUnavailable is returned by Start for a runtime this node cannot run.
@@ -27,6 +28,7 @@ type Engine struct {
 	runtimes     []string
 	instancesDir string
 	iso          *isolation // nil with IsolationNone
+	pool         *pool      // nil without Config.Prewarm
 }
 
 // New detects the interpreters of this host and, unless cfg.Isolation is
@@ -55,14 +57,14 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("process engine: %w", err)
 		}
 	}
-	if err := os.RemoveAll(e.instancesDir); err != nil {
-		return nil, fmt.Errorf("process engine: clean %q: %w", e.instancesDir, err)
-	}
-	if err := os.MkdirAll(e.instancesDir, 0o755); err != nil {
+	if err := e.cleanInstances(); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}
 	if e.bootstrap, err = writeBootstraps(filepath.Join(cfg.RunDir, "bootstrap")); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
+	}
+	if cfg.Prewarm.enabled() {
+		e.pool = newPool(e, cfg.Prewarm)
 	}
 	e.log.Info("process engine ready", "runDir", cfg.RunDir, "isolation", cfg.Isolation, "cgroup", e.cgroupVersion(),
 		"node", e.node.path, "python", e.python.path, "runtimes", strings.Join(e.runtimes, ","))
@@ -95,7 +97,14 @@ func (e *Engine) Start(ctx context.Context, spec *sandbox.Spec) (sandbox.Instanc
 	if err != nil {
 		return nil, fmt.Errorf("start %q: %w", spec.Function, err)
 	}
-	inst, err := e.launch(id, spec)
+	if inst, ok, err := e.startPrewarmed(ctx, id, spec); ok {
+		if err != nil {
+			return nil, fmt.Errorf("start %q instance %s: %w", spec.Function, id, err)
+		}
+		e.log.Debug("instance ready (pre-warmed)", "function", spec.Function, "instance", id, "pid", inst.pid)
+		return inst, nil
+	}
+	inst, err := e.launch(&launchPlan{spec: spec, id: id})
 	if err != nil {
 		return nil, fmt.Errorf("start %q instance %s: %w", spec.Function, id, err)
 	}
@@ -105,6 +114,59 @@ func (e *Engine) Start(ctx context.Context, spec *sandbox.Spec) (sandbox.Instanc
 	}
 	e.log.Debug("instance ready", "function", spec.Function, "instance", id, "pid", inst.pid)
 	return inst, nil
+}
+
+// Close stops the pre-warmed sandboxes and the refilling of their pools,
+// then removes the host's outbound-access rules. Instances that Start
+// returned are their owners' to stop first. Idempotent.
+func (e *Engine) Close(ctx context.Context) error {
+	var errs []error
+	if e.pool != nil {
+		errs = append(errs, e.pool.close(ctx))
+		if e.iso != nil {
+			_, err := jail.UnmountUnder(e.instancesDir)
+			errs = append(errs, err)
+		}
+	}
+	if e.iso != nil && e.iso.internet != nil {
+		errs = append(errs, e.iso.internet.close())
+	}
+	return errors.Join(errs...)
+}
+
+// PoolStats describes the pools of pre-warmed sandboxes; nil without them.
+func (e *Engine) PoolStats() []PoolStats {
+	if e.pool == nil {
+		return nil
+	}
+	return e.pool.stats()
+}
+
+// cleanInstances removes what a previous run left in the instances
+// directory, its mounts first (a removal must not reach into a function's
+// code), then makes the directory afresh; with pre-warmed sandboxes, as a
+// private mount (until Close), so that their slots stay out of the host's
+// other mount namespaces.
+func (e *Engine) cleanInstances() error {
+	if e.iso != nil {
+		n, err := jail.UnmountUnder(e.instancesDir)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			e.log.Warn("removed mounts of instances a previous run left", "count", n)
+		}
+	}
+	if err := os.RemoveAll(e.instancesDir); err != nil {
+		return fmt.Errorf("clean %q: %w", e.instancesDir, err)
+	}
+	if err := os.MkdirAll(e.instancesDir, 0o755); err != nil {
+		return err
+	}
+	if e.iso != nil && e.cfg.Prewarm.enabled() {
+		return jail.PrivateDir(e.instancesDir)
+	}
+	return nil
 }
 
 // instanceID returns id, or a new one when it is empty. An id names a
@@ -122,4 +184,34 @@ func instanceID(id string) (string, error) {
 		return "", fmt.Errorf("invalid instance id %q", id)
 	}
 	return id, nil
+}
+
+// NodePath is the node binary instances use; "" without one.
+func (e *Engine) NodePath() string { return e.node.path }
+
+// PythonPath is the python3 interpreter instances use; "" without one.
+func (e *Engine) PythonPath() string { return e.python.path }
+
+// Memory is what an idle instance holds, for density figures.
+type Memory struct {
+	// Cgroup is the instance's cgroup memory use (its processes, their page
+	// cache it faulted first, its /tmp); 0 without the sandbox.
+	Cgroup int64
+	// PSS is the proportional set size of its processes: private pages plus
+	// a share of those mapped by several (the runtime's binary).
+	PSS int64
+}
+
+// Memory measures what the instance holds now.
+func (i *Instance) Memory() Memory {
+	var m Memory
+	pids := []int{i.pid}
+	if i.jail != nil {
+		m.Cgroup = i.jail.cgroup.Current()
+		pids = i.jail.cgroup.PIDs()
+	}
+	for _, pid := range pids {
+		m.PSS += pss(pid)
+	}
+	return m
 }

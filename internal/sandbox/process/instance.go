@@ -37,12 +37,14 @@ type Instance struct {
 	urls    struct{ invoke, initialize, preStop string }
 	custom  bool
 	cmd     *exec.Cmd
-	client  *http.Transport
+	client  *transport
 	headers http.Header // the common x-fc-* headers, shared read-only by every request
 	capture *capture
 	sink    *sandbox.LogSink
 	memory  *memoryMeter // without the sandbox; in it the cgroup counts
 	jail    *confinement // nil without the sandbox
+	pooled  *prewarmed   // a sandbox made ahead of its function (prewarm.go); else nil
+	held    bool         // port is held in heldPorts until Stop
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	reapMu sync.Mutex       // held while signalling and while reaping
@@ -63,24 +65,47 @@ type Instance struct {
 
 // launch makes the scratch dir and starts the process; the instance is not
 // ready yet. On error nothing is left behind.
-func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) {
-	p := &launchPlan{spec: spec, id: id}
-	if p.hostCodeDir, err = filepath.Abs(spec.CodeDir); err != nil {
-		return nil, fmt.Errorf("code dir %q: %w", spec.CodeDir, err)
+func (e *Engine) launch(p *launchPlan) (_ *Instance, err error) {
+	spec, id := p.spec, p.id
+	if !p.prewarm {
+		if p.hostCodeDir, err = filepath.Abs(spec.CodeDir); err != nil {
+			return nil, fmt.Errorf("code dir %q: %w", spec.CodeDir, err)
+		}
 	}
 	dir := filepath.Join(e.instancesDir, id)
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("scratch dir: %w", err)
 	}
+	var pooled *prewarmed
 	defer func() {
 		if err != nil {
+			if pooled != nil {
+				pooled.release()
+			}
+			if p.heldPort {
+				releasePort(p.port)
+			}
 			os.RemoveAll(dir)
 		}
 	}()
+	if p.prewarm {
+		pooled = &prewarmed{kind: poolKindOf(spec.Runtime)}
+		if e.iso != nil {
+			if err := pooled.makeSlots(dir); err != nil {
+				return nil, err
+			}
+		}
+		if pooled.kind != poolCustom {
+			if err := pooled.control(); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if err := e.plan(p, dir); err != nil {
 		return nil, err
 	}
 	if p.confined != nil {
+		p.confined.pooled = pooled
 		defer func() {
 			if err != nil {
 				p.confined.release()
@@ -97,6 +122,8 @@ func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) 
 		log:    e.log.With("function", spec.Function, "instance", id),
 		exited: make(chan struct{}),
 		jail:   p.confined,
+		pooled: pooled,
+		held:   p.heldPort,
 		dial:   (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 	}
 	if inst.jail != nil {
@@ -104,7 +131,7 @@ func (e *Engine) launch(id string, spec *sandbox.Spec) (_ *Instance, err error) 
 	}
 	base := "http://" + inst.addr
 	inst.urls.invoke, inst.urls.initialize, inst.urls.preStop = base+"/invoke", base+"/initialize", base+"/pre-stop"
-	inst.client = newTransport(inst.custom, inst.dial)
+	inst.client = newTransport(inst.custom, inst.addr, inst.dial)
 	inst.headers = commonHeaders(spec, id)
 	if err = inst.exec(); err != nil {
 		return nil, err
@@ -123,6 +150,7 @@ func (e *Engine) plan(p *launchPlan, dir string) (err error) {
 			return fmt.Errorf("scratch dir: %w", err)
 		}
 		p.port, err = freePort()
+		p.heldPort = err == nil
 		return err
 	}
 	p.codeDir, p.tmpDir, p.port = codeMount, tmpMount, p.spec.Port
@@ -147,7 +175,15 @@ func (i *Instance) exec() error {
 	}
 	i.capture = c
 	i.cmd.Stdout, i.cmd.Stderr = c.w, c.w
-	if err := i.start(); err != nil {
+	if i.pooled != nil && i.pooled.child != nil {
+		i.cmd.Stdin = i.pooled.child
+	}
+	err = i.start()
+	if i.pooled != nil && i.pooled.child != nil { // the runtime has its copy
+		i.pooled.child.Close()
+		i.pooled.child = nil
+	}
+	if err != nil {
 		c.w.Close()
 		c.r.Close()
 		return err
@@ -164,7 +200,11 @@ func (i *Instance) exec() error {
 	i.wg.Go(c.run)
 	i.wg.Go(i.wait)
 	if i.jail != nil {
-		if err := i.jail.run(); err != nil {
+		run := i.jail.run
+		if i.pooled != nil && i.pooled.kind == poolCustom {
+			run = i.jail.prepare
+		}
+		if err := run(); err != nil {
 			i.abort()
 			return err
 		}
@@ -271,15 +311,31 @@ func (i *Instance) maxMemory() int64 {
 	return i.memory.peak()
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
+// heldPorts are the loopback ports given to instances without the sandbox
+// (of every engine in this process) until they stop. A port is chosen by
+// binding port 0 and closing; until the runtime binds it, the kernel may
+// hand the same port out again, and a pre-warmed runtime holds its port
+// for long. So freePort skips held ports.
+var heldPorts sync.Map // int → struct{}
+
+// freePort returns a loopback TCP port that was free a moment ago and is
+// held by no other instance; releasePort gives it back.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("free port: %w", err)
+	for range 64 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, fmt.Errorf("free port: %w", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if _, held := heldPorts.LoadOrStore(port, struct{}{}); !held {
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("free port: every port offered is held by an instance")
 }
+
+func releasePort(port int) { heldPorts.Delete(port) }
 
 // newID returns a random UUID-shaped id.
 func newID() string {

@@ -2,7 +2,6 @@ package process
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"syscall"
@@ -19,7 +18,8 @@ const exitWait = 2 * time.Second
 // the spec's Timeout; on expiry the instance is killed. User failures come
 // back as a Result (see sandbox.Instance). When ctx ends first, Invoke
 // returns ctx's error together with a Result whose Broken is true: the
-// runtime may still be running the request.
+// runtime may still be running the request. An HTTP invocation passes
+// inv.HTTP through and streams the answer (see invokeHTTP).
 func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbox.Result, error) {
 	if i.stopping.Load() || i.hasExited() {
 		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
@@ -28,14 +28,15 @@ func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbo
 	if id == "" {
 		id = newID()
 	}
+	if inv.HTTP != nil {
+		return i.invokeHTTP(ctx, id, inv)
+	}
 	lg := i.capture.begin(phaseInvoke, id, inv.WantLog)
 	start := time.Now()
-	rctx, cancel := context.WithTimeout(ctx, invokeTimeout(i.spec))
-	rep, err := i.do(rctx, &call{method: http.MethodPost, url: i.urls.invoke, control: controlInvoke,
-		requestID: id, body: inv.Body, extra: inv.Header})
+	deadline := start.Add(invokeTimeout(i.spec))
+	rep, err := i.exchange(ctx, deadline, i.invokeRequest(id, inv))
 	elapsed := time.Since(start)
-	res, err := i.outcome(ctx, rctx, rep, err, elapsed)
-	cancel()
+	res, err := i.outcome(ctx, deadline, rep, err, elapsed)
 	memory := i.maxMemory()
 	log := i.capture.end(lg, summary{elapsed: elapsed, memoryMB: i.spec.MemoryMB, maxMemory: memory})
 	if res != nil {
@@ -47,8 +48,14 @@ func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbo
 	return res, err
 }
 
-// outcome turns the exchange into a Result.
-func (i *Instance) outcome(ctx, rctx context.Context, rep *reply, err error, elapsed time.Duration) (*sandbox.Result, error) {
+// invokeRequest is POST /invoke with the event.
+func (i *Instance) invokeRequest(id string, inv *sandbox.Invocation) *request {
+	return &request{method: http.MethodPost, target: controlInvoke[0], common: i.commonHead(), commonKeys: i.headers,
+		extra: inv.Header, requestID: id, control: controlInvoke, octet: inv.Body != nil, body: inv.Body}
+}
+
+// outcome turns the exchange into a Result; deadline is the invocation's.
+func (i *Instance) outcome(ctx context.Context, deadline time.Time, rep *reply, err error, elapsed time.Duration) (*sandbox.Result, error) {
 	if err == nil {
 		res := &sandbox.Result{Status: rep.status, Body: rep.body}
 		if rep.failed() {
@@ -61,7 +68,7 @@ func (i *Instance) outcome(ctx, rctx context.Context, rep *reply, err error, ela
 	case ctx.Err() != nil:
 		return broken(errorBody("Invocation cancelled by the caller", "")),
 			fmt.Errorf("invoke instance %s: %w", i.id, ctx.Err())
-	case errors.Is(rctx.Err(), context.DeadlineExceeded):
+	case !time.Now().Before(deadline):
 		i.signal(syscall.SIGKILL)
 		return broken(timeoutBody(invokeTimeout(i.spec))), nil
 	case i.stopping.Load() && !i.crashed():

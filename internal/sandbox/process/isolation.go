@@ -22,6 +22,7 @@ var ErrIsolationUnavailable = jail.ErrUnsupported
 const (
 	codeMount      = "/code"           // the code, read-only (FC's path)
 	tmpMount       = "/tmp"            // the only writable place; HOME and TMPDIR
+	optMount       = "/opt"            // the layers, merged and read-only
 	bootstrapMount = "/var/fc/runtime" // Yun's Node.js and Python bootstraps
 )
 
@@ -37,6 +38,7 @@ type isolation struct {
 	uids         *idPool
 	cgroupPrefix string // names this engine's cgroups, so that New cleans only its own
 	maxProcesses int
+	internet     *internet // outbound access for instances with internetAccess (internet.go)
 }
 
 // newIsolation probes the host, removes the cgroups a previous run of this
@@ -56,6 +58,9 @@ func newIsolation(cfg Config, log *slog.Logger, interpreters ...string) (*isolat
 	}
 	if n > 0 {
 		log.Warn("removed cgroups of instances a previous run left", "count", n)
+	}
+	if iso.internet, err = newInternet(cfg, log); err != nil {
+		return nil, err
 	}
 	var extra []string
 	for _, path := range interpreters {
@@ -97,21 +102,35 @@ func (iso *isolation) limits(spec *sandbox.Spec) jail.Limits {
 }
 
 // jailSpec is the jail of one instance: the shared root, the code at
-// /code, the bootstraps, a /tmp of diskSize, and the instance's own user.
-func (iso *isolation) jailSpec(p *launchPlan, argv, env []string) *jail.Spec {
-	binds := append(slices.Clone(iso.binds),
-		jail.Bind{Source: p.hostCodeDir, Target: codeMount},
-		jail.Bind{Source: iso.bootstrapDir, Target: bootstrapMount})
-	disk := p.spec.DiskMB
-	if disk <= 0 {
-		disk = fc.DefaultDiskSize
-	}
+// /code, the layers under /opt, the bootstraps, a /tmp of diskSize, and the
+// instance's own user. A pre-warmed jail receives code, layers and /tmp
+// from its slots when it is claimed; a custom one waits for its command.
+func (iso *isolation) jailSpec(p *launchPlan, argv, env []string) (*jail.Spec, error) {
 	host := hostname(p.id)
-	return &jail.Spec{
-		Root: p.rootDir, Binds: binds, Links: iso.links, Files: jail.IdentityFiles(host, p.uid, p.uid),
-		TmpBytes: int64(disk) << 20, ShmBytes: min(shmMax, iso.limits(p.spec).MemoryBytes),
+	s := &jail.Spec{
+		Root: p.rootDir, Binds: slices.Clone(iso.binds), Links: iso.links, Files: append(jail.IdentityFiles(host, p.uid, p.uid), iso.internet.files()...),
+		TmpBytes: diskBytes(p.spec), ShmBytes: min(shmMax, iso.limits(p.spec).MemoryBytes),
 		Hostname: host, UID: p.uid, GID: p.uid, Argv: argv, Env: env, Dir: codeMount,
 	}
+	if w := p.confined.pooled; w != nil {
+		s.Binds = append(s.Binds,
+			jail.Bind{Source: w.slots.code, Target: codeMount, Receive: true},
+			jail.Bind{Source: w.slots.opt, Target: optMount, Receive: true},
+			jail.Bind{Source: w.slots.tmp, Target: tmpMount, Receive: true},
+			jail.Bind{Source: iso.bootstrapDir, Target: bootstrapMount})
+		s.TmpFromHost, s.Deferred = true, w.kind == poolCustom
+		return s, nil
+	}
+	s.Binds = append(s.Binds, jail.Bind{Source: p.hostCodeDir, Target: codeMount},
+		jail.Bind{Source: iso.bootstrapDir, Target: bootstrapMount})
+	layers, err := absolute(p.spec.Layers)
+	if err != nil {
+		return nil, err
+	}
+	if len(layers) > 0 {
+		s.Overlays = []jail.Overlay{{Lower: layers, Target: optMount}}
+	}
+	return s, nil
 }
 
 // hostname is the instance's host name: its id, within the kernel's 64 bytes.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -97,6 +99,21 @@ func maxRSS(state *os.ProcessState) int64 {
 	}
 	if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
 		return ru.Maxrss << 10 // KiB on Linux
+	}
+	return 0
+}
+
+// pss is the proportional set size of process pid in bytes; 0 if unknown.
+func pss(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pss:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
 	}
 	return 0
 }

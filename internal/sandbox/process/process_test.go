@@ -29,9 +29,26 @@ func TestConformance(t *testing.T) {
 		t.Run(isolation, func(t *testing.T) {
 			sandboxtest.Run(t, func(t *testing.T) sandbox.Engine { return newEngine(t, isolation) })
 		})
+		// The same suite with pre-warmed sandboxes: its cases start many
+		// instances at once, so some take a pooled sandbox and some miss.
+		t.Run(isolation+"+prewarm", func(t *testing.T) {
+			sandboxtest.Run(t, func(t *testing.T) sandbox.Engine { return newPooledEngine(t, isolation) })
+		})
 	}
 }
 
 func TestIsolation(t *testing.T) {
 	sandboxtest.RunIsolation(t, func(t *testing.T) sandbox.Engine { return newEngine(t, process.IsolationSandbox) })
+}
+
+// TestIsolationPrewarmed runs the isolation probes in pre-warmed sandboxes
+// (each case waits for its pool): they must be exactly as contained.
+func TestIsolationPrewarmed(t *testing.T) {
+	sandboxtest.RunIsolation(t, func(t *testing.T) sandbox.Engine {
+		e := newPooledEngine(t, process.IsolationSandbox)
+		for _, kind := range []string{"nodejs", "python"} {
+			awaitReady(t, e, kind)
+		}
+		return e
+	})
 }

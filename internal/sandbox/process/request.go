@@ -1,13 +1,10 @@
 package process
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yun-fc/yun/internal/sandbox"
@@ -15,25 +12,6 @@ import (
 
 // maxResponse bounds the body read from a runtime (FC's sync payload limit).
 const maxResponse = 32 << 20
-
-// newTransport returns the keep-alive transport of one instance, which
-// makes its connections with dial. Custom runtimes are the user's servers and
-// commonly close idle connections after 2–5 s (gunicorn, Node's default),
-// which races with reuse; so their idle connections are dropped first, after
-// a second.
-func newTransport(custom bool, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
-	idle := 90 * time.Second
-	if custom {
-		idle = time.Second
-	}
-	return &http.Transport{
-		DialContext:         dial,
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     idle,
-		DisableCompression:  true,
-	}
-}
 
 // commonHeaders are the x-fc-* headers of every request to the instance.
 func commonHeaders(spec *sandbox.Spec, id string) http.Header {
@@ -71,9 +49,9 @@ var (
 	controlPreStop    = []string{"/pre-stop"}
 )
 
-// call is one HTTP exchange with the runtime.
+// call is one exchange with a lifecycle endpoint of the runtime.
 type call struct {
-	method, url string
+	method, url string // url: one of Instance.urls
 	control     []string
 	requestID   string
 	body        []byte
@@ -93,54 +71,37 @@ func (r *reply) failed() bool {
 	return r.status == http.StatusNotFound || r.header.Get(headerStatus) == "404"
 }
 
-// do sends c and reads the whole answer.
-func (i *Instance) do(ctx context.Context, c *call) (*reply, error) {
-	req, err := http.NewRequestWithContext(ctx, c.method, c.url, bytes.NewReader(c.body))
-	if err != nil {
-		return nil, fmt.Errorf("request %s: %w", c.url, err)
-	}
-	h := make(http.Header, len(i.headers)+len(c.extra)+3)
-	for k, v := range c.extra {
-		h[k] = v
-	}
-	for k, v := range i.headers { // the platform's own headers win
-		h[k] = v
-	}
-	h[headerRequestID] = []string{c.requestID}
-	h[headerControlPath] = c.control
-	if c.body != nil {
-		h["Content-Type"] = contentTypeOctet
-	}
-	req.Header = h
-	resp, err := i.client.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := readBody(resp)
-	if err != nil {
-		return nil, err
-	}
-	return &reply{status: resp.StatusCode, header: resp.Header, body: body}, nil
+// request builds the request of c.
+func (i *Instance) request(c *call) *request {
+	return &request{method: c.method, target: strings.TrimPrefix(c.url, "http://"+i.addr), common: i.commonHead(), commonKeys: i.headers, extra: c.extra,
+		requestID: c.requestID, control: c.control, body: c.body, octet: c.body != nil}
 }
 
-var contentTypeOctet = []string{"application/octet-stream"}
+// do sends c and reads the whole answer, within ctx.
+func (i *Instance) do(ctx context.Context, c *call) (*reply, error) {
+	deadline, _ := ctx.Deadline()
+	return i.exchange(ctx, deadline, i.request(c))
+}
 
-// readBody reads at most maxResponse bytes, sized by Content-Length when known.
-func readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > maxResponse {
-		return nil, fmt.Errorf("response of %d bytes exceeds %d", resp.ContentLength, maxResponse)
+// exchange sends req and reads the whole answer, at most maxResponse
+// bytes of it.
+func (i *Instance) exchange(ctx context.Context, deadline time.Time, req *request) (*reply, error) {
+	resp, err := i.client.roundTrip(ctx, deadline, req)
+	if err != nil {
+		return nil, err
 	}
-	if resp.ContentLength >= 0 {
-		b := make([]byte, resp.ContentLength)
-		_, err := io.ReadFull(resp.Body, b)
-		return b, err
+	body, err := resp.body.readAll(maxResponse)
+	if err != nil {
+		return nil, ctxError(ctx, err)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
-	if err == nil && len(b) > maxResponse {
-		return nil, fmt.Errorf("response exceeds %d bytes", maxResponse)
-	}
-	return b, err
+	return &reply{status: resp.status, header: resp.header, body: body}, nil
+}
+
+// commonHead is the instance's common headers as written on the wire,
+// made once.
+func (i *Instance) commonHead() []byte {
+	i.client.headOnce.Do(func() { i.client.head = appendHeader(nil, i.headers) })
+	return i.client.head
 }
 
 // passHeader drops the headers that describe the runtime's HTTP exchange

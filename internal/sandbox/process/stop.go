@@ -54,6 +54,12 @@ func (i *Instance) stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
 		}
 	}
+	if i.pooled != nil { // its mounts go before its directory
+		i.pooled.release()
+	}
+	if i.held {
+		releasePort(i.port)
+	}
 	if err := os.RemoveAll(i.dir); err != nil {
 		errs = append(errs, fmt.Errorf("stop instance %s: %w", i.id, err))
 	}

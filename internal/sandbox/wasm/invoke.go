@@ -22,6 +22,9 @@ import (
 // a fresh module instance whatever this one did. When ctx ends first,
 // Invoke returns ctx's error together with a Result.
 func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbox.Result, error) {
+	if inv.HTTP != nil {
+		return nil, fmt.Errorf("invoke instance %s: WebAssembly functions cannot take HTTP requests passed through", i.id)
+	}
 	if !i.enter() {
 		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
 	}

@@ -13,8 +13,40 @@ const path = require('path');
 const util = require('util');
 const { AsyncLocalStorage } = require('async_hooks');
 
+// A pre-warmed sandbox (YUN_PREWARM=1) boots before its function is known:
+// it listens, primes its HTTP path with one request to itself, says 'R' on
+// fd 0 (a socket to the engine), then blocks until the engine sends the
+// function's environment and code directory and shuts its side. Once the
+// handler is loaded it writes 'L' on fd 0.
+const prewarmed = process.env.YUN_PREWARM === '1';
+
+function receiveFunction() {
+  fs.writeSync(0, 'R');
+  const chunks = [];
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if (e.code === 'EAGAIN' || e.code === 'EINTR') continue;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  const assignment = JSON.parse(Buffer.concat(chunks).toString());
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  for (const kv of assignment.env) {
+    const eq = kv.indexOf('=');
+    process.env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  process.chdir(assignment.dir);
+  require('module').Module._initPaths(); // NODE_PATH is read at start
+}
+
 const env = process.env;
-const codeDir = env.FC_FUNC_CODE_PATH || process.cwd();
+let codeDir = env.FC_FUNC_CODE_PATH || process.cwd(); // set again by configure
 const requests = new AsyncLocalStorage();
 
 // Logging: every console line carries the time, the request id and a level,
@@ -101,8 +133,7 @@ async function resolve(handler) {
 // The handler is loaded before listening so that the first request is fast;
 // a load failure is remembered and answered to every request.
 patchConsole();
-const mainHandler = env.FC_FUNCTION_HANDLER ? resolve(env.FC_FUNCTION_HANDLER) : Promise.reject(new Error('FC_FUNCTION_HANDLER is not set'));
-mainHandler.catch(() => {});
+let mainHandler; // set by configure
 
 // call runs fn with args, in callback style when it declares one parameter
 // more than args carries (function(event, context, callback)).
@@ -128,12 +159,21 @@ function call(fn, args) {
   });
 }
 
-const functionInfo = {
-  name: env.FC_FUNCTION_NAME || '',
-  handler: env.FC_FUNCTION_HANDLER || '',
-  memory: Number(env.FC_FUNCTION_MEMORY_SIZE) || 0,
-  timeout: Number(env.FC_TIMEOUT) || 0,
-};
+let functionInfo; // set by configure
+
+// configure reads the function from the environment and starts loading
+// its handler.
+function configure() {
+  codeDir = env.FC_FUNC_CODE_PATH || process.cwd();
+  functionInfo = {
+    name: env.FC_FUNCTION_NAME || '',
+    handler: env.FC_FUNCTION_HANDLER || '',
+    memory: Number(env.FC_FUNCTION_MEMORY_SIZE) || 0,
+    timeout: Number(env.FC_TIMEOUT) || 0,
+  };
+  mainHandler = env.FC_FUNCTION_HANDLER ? resolve(env.FC_FUNCTION_HANDLER) : Promise.reject(new Error('FC_FUNCTION_HANDLER is not set'));
+  mainHandler.catch(() => {});
+}
 
 function context(h, requestId) {
   const credentials = {};
@@ -233,14 +273,46 @@ function serve(req, res) {
   });
 }
 
+// prime sends one invocation of a no-op handler to this server and waits
+// for the answer, so that the invoke path is loaded and compiled before the
+// function is known.
+async function prime(port) {
+  mainHandler = Promise.resolve(() => 'primed');
+  await primeRequest(port);
+  mainHandler = undefined;
+}
+
+function primeRequest(port) {
+  return new Promise((done) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/invoke', agent: false,
+      headers: { 'x-fc-request-id': 'prime', 'content-type': 'application/octet-stream' } }, (res) => {
+      res.resume();
+      res.on('end', done);
+    });
+    req.on('error', done);
+    req.end('{}');
+  });
+}
+
 async function main() {
-  await mainHandler.catch(() => {});
+  const port = Number(env.FC_CUSTOM_LISTEN_PORT) || 9000;
   const server = http.createServer(serve);
   // The engine keeps connections alive and bounds each request itself.
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;
   server.headersTimeout = 0;
-  server.listen(Number(env.FC_CUSTOM_LISTEN_PORT) || 9000, '127.0.0.1');
+  if (!prewarmed) {
+    configure();
+    await mainHandler.catch(() => {});
+    server.listen(port, '127.0.0.1');
+    return;
+  }
+  await new Promise((listening) => server.listen(port, '127.0.0.1', listening));
+  await prime(port);
+  receiveFunction(); // blocks until the claim; nothing else runs meanwhile
+  configure();
+  await mainHandler.catch(() => {});
+  fs.writeSync(0, 'L');
 }
 
 main();

@@ -23,6 +23,34 @@ import threading
 import time
 from types import SimpleNamespace
 
+
+# A pre-warmed sandbox (YUN_PREWARM=1) boots before its function is known:
+# it listens, says "R" on fd 0 (a socket to the engine), then blocks until
+# the engine sends the function's environment and code directory and shuts
+# its side. Once the handler is loaded it writes "L" on fd 0.
+_prewarmed = os.environ.get("YUN_PREWARM") == "1"
+
+
+def _receive_function():
+    import json
+
+    os.write(0, b"R")
+    chunks = []
+    while True:
+        b = os.read(0, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    assignment = json.loads(b"".join(chunks))
+    os.environ.clear()
+    os.environ.update(kv.split("=", 1) for kv in assignment["env"])
+    os.chdir(assignment["dir"])
+    time.tzset()
+    # PYTHONPATH is read at start: put its entries where it would have.
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[1:1] = extra
+
+
 _local = threading.local()
 _env = os.environ
 _code_dir = _env.get("FC_FUNC_CODE_PATH") or os.getcwd()
@@ -97,12 +125,16 @@ class _Loaded:
         return self.fn
 
 
-_static_function = SimpleNamespace(
-    name=_env.get("FC_FUNCTION_NAME", ""),
-    handler=_env.get("FC_FUNCTION_HANDLER", ""),
-    memory=int(_env.get("FC_FUNCTION_MEMORY_SIZE") or 0),
-    timeout=int(float(_env.get("FC_TIMEOUT") or 0)),
-)
+def _function_info():
+    return SimpleNamespace(
+        name=_env.get("FC_FUNCTION_NAME", ""),
+        handler=_env.get("FC_FUNCTION_HANDLER", ""),
+        memory=int(_env.get("FC_FUNCTION_MEMORY_SIZE") or 0),
+        timeout=int(float(_env.get("FC_TIMEOUT") or 0)),
+    )
+
+
+_static_function = _function_info()  # set again for a pre-warmed runtime
 
 
 def _context(h, request_id):
@@ -219,14 +251,25 @@ def _serve_conn(main, conn):
 
 
 def main():
-    sys.path[0] = _code_dir  # not the bootstrap's own directory
+    global _code_dir, _static_function
     sys.stdout.reconfigure(line_buffering=True)
     _setup_logging()
-    loaded = _Loaded(_env.get("FC_FUNCTION_HANDLER", ""))
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", int(_env.get("FC_CUSTOM_LISTEN_PORT") or 9000)))
-    server.listen(128)
+    port = int(_env.get("FC_CUSTOM_LISTEN_PORT") or 9000)
+    if _prewarmed:  # listen early; the engine connects only after "L"
+        server.bind(("127.0.0.1", port))
+        server.listen(128)
+        _receive_function()
+        _code_dir = _env.get("FC_FUNC_CODE_PATH") or os.getcwd()
+        _static_function = _function_info()
+    sys.path[0] = _code_dir  # not the bootstrap's own directory
+    loaded = _Loaded(_env.get("FC_FUNCTION_HANDLER", ""))
+    if _prewarmed:
+        os.write(0, b"L")
+    else:
+        server.bind(("127.0.0.1", port))
+        server.listen(128)
     while True:
         conn, _ = server.accept()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

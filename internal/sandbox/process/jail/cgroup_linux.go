@@ -48,6 +48,9 @@ type Cgroup struct {
 	events string   // file holding "oom_kill N"
 	limit  int64
 	setCPU func(quota int64) error // writes a CPU quota in µs per cpuPeriod; 0: none
+	// setMemory writes a memory limit in bytes (no swap).
+	setMemory func(bytes int64) error
+	current   string // file holding the current memory use in bytes
 
 	mu   sync.Mutex // guards peak's closing against readers
 	peak *os.File   // holds the peak memory use in bytes; nil if unknown
@@ -107,8 +110,52 @@ func (c *Cgroup) SetCPU(cores float64) error {
 	return c.setCPU(Limits{CPU: cores}.cpuQuota())
 }
 
+// SetMemory changes the memory limit to bytes, without swap. Lowering it
+// below the current use makes the kernel reclaim, and kill if it cannot.
+// On cgroup v1 the peak is reset too.
+func (c *Cgroup) SetMemory(bytes int64) error {
+	if err := c.setMemory(bytes); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.limit = bytes
+	c.mu.Unlock()
+	return nil
+}
+
+// SetBackground lowers the cgroup's CPU weight to the least (true) or sets
+// it back to the default (false): a pre-warmed sandbox boots and waits in
+// the background, yielding the CPU to instances that serve requests.
+func (c *Cgroup) SetBackground(background bool) error {
+	cpu := c.dirs[0]
+	if len(c.dirs) > 1 { // v1: memory, cpu, pids
+		cpu = c.dirs[1]
+		return writeFile(filepath.Join(cpu, "cpu.shares"), map[bool]string{true: "2", false: "1024"}[background])
+	}
+	return writeFile(filepath.Join(cpu, "cpu.weight"), map[bool]string{true: "1", false: "100"}[background])
+}
+
+// SetPids changes the bound on processes and threads.
+func (c *Cgroup) SetPids(n int) error {
+	return writeFile(filepath.Join(c.dirs[len(c.dirs)-1], "pids.max"), strconv.Itoa(n))
+}
+
+// Current returns the cgroup's memory use now, in bytes; 0 if unknown.
+func (c *Cgroup) Current() int64 {
+	b, err := os.ReadFile(c.current)
+	if err != nil {
+		return 0
+	}
+	v, _ := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64)
+	return v
+}
+
 // MemoryLimit is the memory limit the cgroup was made with, in bytes.
-func (c *Cgroup) MemoryLimit() int64 { return c.limit }
+func (c *Cgroup) MemoryLimit() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.limit
+}
 
 // Remove kills whatever still runs in the cgroup and removes it. A cgroup
 // whose last process has just died may stay busy for a moment, so removal
@@ -202,4 +249,19 @@ func subdirs(dir, prefix string) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// PIDs lists the processes in the cgroup.
+func (c *Cgroup) PIDs() []int {
+	b, err := os.ReadFile(filepath.Join(c.dirs[0], "cgroup.procs"))
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, f := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

@@ -36,6 +36,8 @@ func (d cgroupV1) create(name string, l Limits) (_ *Cgroup, err error) {
 	mem, cpu := c.dirs[0], c.dirs[1]
 	c.events = filepath.Join(mem, "memory.oom_control")
 	c.setCPU = func(quota int64) error { return setQuotaV1(cpu, quota) }
+	c.setMemory = func(bytes int64) error { return setMemoryV1(mem, bytes) }
+	c.current = filepath.Join(mem, "memory.usage_in_bytes")
 	if err := d.apply(c, l); err != nil {
 		return nil, err
 	}
@@ -68,6 +70,29 @@ func (d cgroupV1) apply(c *Cgroup, l Limits) error {
 	if l.Pids > 0 {
 		return writeFile(filepath.Join(pids, "pids.max"), strconv.Itoa(l.Pids))
 	}
+	return nil
+}
+
+// setMemoryV1 changes the memory limit, keeping memory+swap equal to it
+// (no swap). The memory+swap limit may never be below the memory limit, so
+// which goes first depends on the direction; writing memsw around the
+// memory limit covers both.
+func setMemoryV1(mem string, bytes int64) error {
+	v := strconv.FormatInt(bytes, 10)
+	memsw := filepath.Join(mem, "memory.memsw.limit_in_bytes")
+	hasSwap := exists(memsw)
+	if hasSwap {
+		writeFile(memsw, v) // fails when lowering; done again below
+	}
+	if err := writeFile(filepath.Join(mem, "memory.limit_in_bytes"), v); err != nil {
+		return err
+	}
+	if hasSwap {
+		if err := writeFile(memsw, v); err != nil {
+			return err
+		}
+	}
+	writeFile(filepath.Join(mem, "memory.max_usage_in_bytes"), "0") // resets the peak
 	return nil
 }
 

@@ -67,13 +67,20 @@ func (d cgroupV2) create(name string, l Limits) (_ *Cgroup, err error) {
 		return nil, fmt.Errorf("cgroup: %w", err)
 	}
 	c := &Cgroup{dirs: []string{dir}, events: filepath.Join(dir, "memory.events"), limit: l.MemoryBytes,
-		setCPU: func(quota int64) error { return setQuotaV2(dir, quota) }}
+		setCPU:    func(quota int64) error { return setQuotaV2(dir, quota) },
+		setMemory: func(bytes int64) error { return setMemoryV2(dir, bytes) },
+		current:   filepath.Join(dir, "memory.current")}
 	if err := d.apply(dir, l); err != nil {
 		c.Remove()
 		return nil, err
 	}
 	c.openPeak(filepath.Join(dir, "memory.peak")) // since Linux 5.19
 	return c, nil
+}
+
+// setMemoryV2 changes the memory limit (swap stays off).
+func setMemoryV2(dir string, bytes int64) error {
+	return writeFile(filepath.Join(dir, "memory.max"), strconv.FormatInt(bytes, 10))
 }
 
 func (cgroupV2) apply(dir string, l Limits) error {

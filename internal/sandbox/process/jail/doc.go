@@ -47,7 +47,17 @@
 //   - Host (made by Probe) has checked, by building a real jail, that this
 //     machine can do all of the above; without it nothing here is attempted.
 //
-// The network namespace holds only the loopback interface. The host reaches a
+// Pre-warmed jails (slot_linux.go) are built before their program is known:
+// Spec.Deferred makes the init wait after the build for an Exec (the
+// program) on the spec descriptor, and Bind.Receive binds a slot — a host
+// directory that is a shared mount — as a slave, so that the code, layers
+// and /tmp the host later mounts on the slot (read-only where it must be,
+// before the mount is attached) appear inside the running jail. Nothing
+// propagates from a jail to the host: every other mount of the jail is
+// private.
+//
+// The jail brings up only the loopback interface; the engine may give the
+// namespace more from the host (package egress). The host reaches a
 // jail's servers with Host.Dial, which creates the socket inside the jail's
 // namespace; connections are kept alive by their users, so this costs once
 // per connection.

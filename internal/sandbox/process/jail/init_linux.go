@@ -54,10 +54,21 @@ func initMain() int {
 	runtime.LockOSThread()
 	unix.CloseOnExec(reportFD)
 	rep := os.NewFile(reportFD, "report")
-	spec, err := readSpec()
+	in := os.NewFile(specFD, "spec")
+	dec := json.NewDecoder(io.LimitReader(in, maxMessage))
+	spec, err := readSpec(dec)
 	if err != nil {
 		return fail(rep, stageSetup, err)
 	}
+	if err := build(spec); err != nil {
+		return fail(rep, stageSetup, err)
+	}
+	if spec.Deferred { // a pre-warmed jail: the program comes later
+		if err := readExec(dec, spec); err != nil {
+			return fail(rep, stageSetup, err)
+		}
+	}
+	in.Close()
 	prog, err := enter(spec)
 	if err != nil {
 		return fail(rep, stageSetup, err)
@@ -79,32 +90,51 @@ func initMain() int {
 	return supervise(child, signals)
 }
 
-func readSpec() (*Spec, error) {
-	f := os.NewFile(specFD, "spec")
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("read spec: %w", err)
-	}
+// readSpec reads the Spec, the first JSON value on the spec descriptor. A
+// Deferred spec is followed by an Exec; any other by EOF.
+func readSpec(dec *json.Decoder) (*Spec, error) {
 	var s Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
 	return &s, nil
 }
 
-// enter turns this process into the jail, up to the last step before it
-// starts the program, and returns the program's path.
-func enter(s *Spec) (string, error) {
+// maxMessage bounds the spec and the exec message the host sends.
+const maxMessage = 16 << 20
+
+// readExec waits for the Exec of a Deferred jail, the second JSON value on
+// the spec descriptor (the same decoder: it may hold its first bytes), and
+// puts it into s.
+func readExec(dec *json.Decoder, s *Spec) error {
+	var e Exec
+	if err := dec.Decode(&e); err != nil {
+		return fmt.Errorf("decode exec: %w", err)
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	s.Argv, s.Env, s.Dir = e.Argv, e.Env, e.Dir
+	return nil
+}
+
+// build makes the jail's root, network and host name.
+func build(s *Spec) error {
 	if err := buildRoot(s); err != nil {
-		return "", err
+		return err
 	}
 	if err := loopbackUp(); err != nil {
-		return "", err
+		return err
 	}
 	if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
-		return "", fmt.Errorf("sethostname: %w", err)
+		return fmt.Errorf("sethostname: %w", err)
 	}
+	return nil
+}
+
+// enter turns the built jail into the program's, up to the last step before
+// it starts the program, and returns the program's path.
+func enter(s *Spec) (string, error) {
 	if err := unix.Chdir(s.Dir); err != nil {
 		return "", fmt.Errorf("chdir %s: %w", s.Dir, err)
 	}

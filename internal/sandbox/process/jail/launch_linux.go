@@ -90,6 +90,37 @@ func (l *Launch) Start() error {
 // error, that the jail could not be built.
 func (l *Launch) Release() error {
 	_, werr := l.specW.Write(l.spec)
+	return l.finish(werr)
+}
+
+// Prepare hands a Deferred spec to the init, which builds the jail and
+// waits for Exec. It does not wait for the build: a failure is what Exec
+// returns.
+func (l *Launch) Prepare() error {
+	if _, err := l.specW.Write(l.spec); err != nil {
+		return fmt.Errorf("jail init: send spec: %w", err)
+	}
+	return nil
+}
+
+// Exec gives a prepared Deferred jail its program and waits until the init
+// has executed it, as Release does.
+func (l *Launch) Exec(e *Exec) error {
+	if err := e.Validate(); err != nil {
+		l.specW.Close()
+		l.reportR.Close()
+		return err
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("jail exec: %w", err)
+	}
+	_, werr := l.specW.Write(data)
+	return l.finish(werr)
+}
+
+// finish closes the spec pipe and reads the init's report until EOF.
+func (l *Launch) finish(werr error) error {
 	l.specW.Close()
 	defer l.reportR.Close()
 	l.reportR.SetReadDeadline(time.Now().Add(releaseWait))

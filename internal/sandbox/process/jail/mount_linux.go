@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,14 +25,20 @@ var devLinks = []Link{
 // The order matters: every mount point is made before the tmpfs turns
 // read-only, and the old root goes last.
 func buildRoot(s *Spec) error {
-	// No mount made here may propagate back to the host.
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+	// No mount made here may propagate back to the host. A jail with
+	// Receive binds keeps the host's shared mounts as slaves (they receive,
+	// never send); every other bind is then made private (bind).
+	propagation := uintptr(unix.MS_PRIVATE)
+	if receives(s) {
+		propagation = unix.MS_SLAVE
+	}
+	if err := unix.Mount("", "/", "", unix.MS_REC|propagation, ""); err != nil {
 		return fmt.Errorf("make / private: %w", err)
 	}
 	if err := mountTmpfs(s.Root, "mode=0755,size=1m", unix.MS_NOSUID|unix.MS_NODEV); err != nil {
 		return err
 	}
-	steps := []func(*Spec) error{bindAll, makeLinks, writeFiles, mountProc, mountDev, mountTmp}
+	steps := []func(*Spec) error{bindAll, mountOverlays, makeLinks, writeFiles, mountProc, mountDev, mountTmp}
 	for _, step := range steps {
 		if err := step(s); err != nil {
 			return err
@@ -78,6 +85,11 @@ func bind(root string, b Bind) error {
 	}
 	if err := unix.Mount(b.Source, target, "", unix.MS_BIND, ""); err != nil {
 		return fmt.Errorf("bind %s on %s: %w", b.Source, b.Target, err)
+	}
+	if !b.Receive { // a bind of a slave is a slave: only Receive binds stay one
+		if err := unix.Mount("", target, "", unix.MS_PRIVATE, ""); err != nil {
+			return fmt.Errorf("make %s private: %w", b.Target, err)
+		}
 	}
 	flags := uintptr(unix.MS_BIND | unix.MS_NOSUID | unix.MS_NODEV)
 	if b.Dev {
@@ -171,8 +183,59 @@ func mountDev(s *Spec) error {
 	return remountReadOnly(dev, unix.MS_NOSUID|unix.MS_NOEXEC)
 }
 
-// mountTmp mounts the jail's only writable place, /tmp, limited to TmpBytes.
+// receives says whether any bind of s receives mounts from the host.
+func receives(s *Spec) bool {
+	for _, b := range s.Binds {
+		if b.Receive {
+			return true
+		}
+	}
+	return false
+}
+
+// mountOverlays mounts each Overlay read-only. overlayfs lists the upper
+// of its lower directories first, so Lower is reversed. Without an upper
+// directory overlayfs is read-only by construction.
+func mountOverlays(s *Spec) error {
+	for _, o := range s.Overlays {
+		target := filepath.Join(s.Root, o.Target)
+		if err := os.MkdirAll(target, 0o755); err != nil {
+			return err
+		}
+		if err := MountOverlay(o.Lower, target); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MountOverlay mounts the directories lower, merged and read-only, at
+// target: later directories over earlier ones. One directory is a plain
+// read-only bind.
+func MountOverlay(lower []string, target string) error {
+	flags := uintptr(unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV)
+	if len(lower) == 1 {
+		if err := unix.Mount(lower[0], target, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind %s on %s: %w", lower[0], target, err)
+		}
+		return remountReadOnly(target, flags|unix.MS_BIND)
+	}
+	dirs := make([]string, len(lower))
+	for i, l := range lower {
+		dirs[len(lower)-1-i] = l
+	}
+	if err := unix.Mount("overlay", target, "overlay", flags, "lowerdir="+strings.Join(dirs, ":")); err != nil {
+		return fmt.Errorf("overlay %v on %s: %w", lower, target, err)
+	}
+	return nil
+}
+
+// mountTmp mounts the jail's only writable place, /tmp, limited to
+// TmpBytes, unless the host provides it.
 func mountTmp(s *Spec) error {
+	if s.TmpFromHost {
+		return nil
+	}
 	dir := filepath.Join(s.Root, "tmp")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return err
