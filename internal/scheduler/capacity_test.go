@@ -113,22 +113,32 @@ func TestPlanEvictions(t *testing.T) {
 
 func TestStartPlan(t *testing.T) {
 	tests := []struct {
-		name             string
-		d                demand
-		deficit, max     int
-		wantProv, wantOD int
+		name                    string
+		d                       demand
+		deficit, max, usable    int
+		starting                int // maxStarting
+		wantProv, wantOD, spare int
 	}{
-		{"provisioned only", demand{slots: 1}, 3, 10, 3, 0},
-		{"provisioned starts serve the queue", demand{queued: 2, slots: 1}, 3, 10, 3, 0},
-		{"overflow on demand", demand{queued: 5, slots: 1}, 2, 10, 2, 3},
-		{"bounded by max instances", demand{queued: 5, slots: 1}, 8, 6, 6, 0},
-		{"nothing to do", demand{ready: 2, inflight: 1, slots: 1}, 0, 10, 0, 0},
+		{"provisioned only", demand{slots: 1}, 3, 10, 1, 100, 3, 0, 0},
+		{"provisioned starts serve the queue", demand{queued: 2, slots: 1}, 3, 10, 1, 100, 3, 0, 0},
+		{"overflow on demand", demand{queued: 5, slots: 1}, 2, 10, 1, 100, 2, 3, 0},
+		{"bounded by max instances", demand{queued: 5, slots: 1}, 8, 6, 1, 100, 6, 0, 0},
+		{"nothing to do", demand{ready: 2, inflight: 1, slots: 1}, 0, 10, 1, 100, 0, 0, 0},
+		{"provisioned slots are filled before headroom", demand{queued: 20, slots: 10}, 2, 10, 7, 100, 2, 0, 0},
+		{"beyond provisioned: one on demand, one spare", demand{queued: 28, slots: 10}, 2, 10, 7, 100, 2, 1, 1},
+		{"cold: on demand for the queue, spares for headroom", demand{queued: 15, slots: 10}, 0, 10, 7, 100, 0, 2, 1},
+		{"spares within max instances", demand{queued: 15, slots: 10}, 0, 2, 7, 100, 0, 2, 0},
+		{"starts capped: provisioned first", demand{queued: 50, slots: 10}, 3, 100, 7, 4, 3, 1, 0},
+		{"starts capped: starting ones count", demand{queued: 50, starting: 3, slots: 10}, 0, 100, 7, 4, 0, 1, 0},
+		{"starts capped: spares last", demand{queued: 8, slots: 10}, 0, 100, 7, 2, 0, 1, 1},
+		{"starts capped: none while the cap is full", demand{queued: 50, starting: 4, slots: 10}, 0, 100, 7, 4, 0, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			prov, od := startPlan(tt.d, tt.deficit, tt.max)
-			if prov != tt.wantProv || od != tt.wantOD {
-				t.Errorf("got %d provisioned and %d on demand, want %d and %d", prov, od, tt.wantProv, tt.wantOD)
+			prov, od, spare := startPlan(tt.d, tt.deficit, tt.max, tt.usable, tt.starting)
+			if prov != tt.wantProv || od != tt.wantOD || spare != tt.spare {
+				t.Errorf("got %d provisioned, %d on demand and %d spare, want %d, %d and %d",
+					prov, od, spare, tt.wantProv, tt.wantOD, tt.spare)
 			}
 		})
 	}

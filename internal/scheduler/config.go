@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,10 +17,23 @@ const (
 	DefaultMaxInstances   = 100
 	DefaultStartRate      = 50 // instance creations per second
 	DefaultStartBurst     = 20
+	// DefaultTargetUtilization is the share of an on-demand instance's
+	// slots that demand fills before the pool starts another, as Knative's
+	// container-concurrency-target-percentage (70%).
+	DefaultTargetUtilization = 0.7
 	// DefaultAccountInstanceQuota is FC's default instance quota of one
 	// account in one region (fc3-api.md §9).
 	DefaultAccountInstanceQuota = 100
 )
+
+// DefaultMaxStarting is the default of Config.MaxStarting: the node's CPUs,
+// at least 2. A runtime's boot is CPU-bound (a sandboxed Node.js instance
+// took about 0.2 CPU-seconds on the benchmark machine), so as many boots as
+// cores already use every core; more only share the same CPU among more
+// boots and delay each.
+func DefaultMaxStarting() int {
+	return max(2, runtime.NumCPU())
+}
 
 // Config tunes the scheduler. The zero value is usable: every zero field takes
 // its default.
@@ -43,6 +57,21 @@ type Config struct {
 	// StartBurst at once. Defaults 50 and 20.
 	StartRate  float64
 	StartBurst int
+	// MaxStarting caps the instances of one Key starting at once; the pool
+	// starts more as those become ready or fail. Booting runtimes is
+	// CPU-bound: dozens at once on a few cores starve the instances already
+	// serving and make every boot slow. Default: the CPUs of the node
+	// (runtime.NumCPU), at least 2.
+	MaxStarting int
+	// TargetUtilization, in (0, 1], is the share of an on-demand
+	// instance's instanceConcurrency slots that in-flight and queued
+	// requests may fill before the pool starts another instance ahead of
+	// demand: desired = ceil(demand / floor(slots × TargetUtilization)),
+	// at least one slot. 1 starts instances only for requests that would
+	// otherwise queue. Provisioned instances are filled to all their slots
+	// first. The spare instances are on-demand ones, reclaimed by the
+	// KeepAlivePolicy once idle. Default 0.7.
+	TargetUtilization float64
 	// KeepAlivePolicy decides when idle on-demand instances are reclaimed.
 	// Default FixedKeepAlive(KeepAlive).
 	KeepAlivePolicy KeepAlivePolicy
@@ -73,6 +102,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("scheduler config: StartRate %v: must be a finite number not below zero", c.StartRate)
 	case c.StartBurst < 0:
 		return fmt.Errorf("scheduler config: StartBurst %d: must not be negative", c.StartBurst)
+	case c.MaxStarting < 0:
+		return fmt.Errorf("scheduler config: MaxStarting %d: must not be negative", c.MaxStarting)
+	case c.TargetUtilization < 0 || c.TargetUtilization > 1 || math.IsNaN(c.TargetUtilization):
+		return fmt.Errorf("scheduler config: TargetUtilization %v: must be in (0, 1] (0 for the default)", c.TargetUtilization)
 	case c.AccountInstanceQuota < 0:
 		return fmt.Errorf("scheduler config: AccountInstanceQuota %d: must not be negative", c.AccountInstanceQuota)
 	case c.NodeMemoryMB < 0:
@@ -100,6 +133,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StartBurst == 0 {
 		c.StartBurst = DefaultStartBurst
+	}
+	if c.MaxStarting == 0 {
+		c.MaxStarting = DefaultMaxStarting()
+	}
+	if c.TargetUtilization == 0 {
+		c.TargetUtilization = DefaultTargetUtilization
 	}
 	if c.KeepAlivePolicy == nil {
 		c.KeepAlivePolicy = FixedKeepAlive(c.KeepAlive)

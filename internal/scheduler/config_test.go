@@ -29,6 +29,12 @@ func TestConfigValidate(t *testing.T) {
 		{"negative burst", Config{StartBurst: -3}, "StartBurst -3"},
 		{"negative quota", Config{AccountInstanceQuota: -1}, "AccountInstanceQuota -1"},
 		{"negative node memory", Config{NodeMemoryMB: -512}, "NodeMemoryMB -512"},
+		{"negative max starting", Config{MaxStarting: -1}, "MaxStarting -1"},
+		{"target utilisation one", Config{TargetUtilization: 1}, ""},
+		{"target utilisation a half", Config{TargetUtilization: 0.5}, ""},
+		{"negative target utilisation", Config{TargetUtilization: -0.1}, "TargetUtilization -0.1"},
+		{"target utilisation above one", Config{TargetUtilization: 1.5}, "TargetUtilization 1.5"},
+		{"NaN target utilisation", Config{TargetUtilization: math.NaN()}, "TargetUtilization NaN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +53,8 @@ func TestConfigDefaults(t *testing.T) {
 	got := Config{MaxInstances: 7}.withDefaults()
 	want := Config{KeepAlive: DefaultKeepAlive, MaxQueueLength: DefaultMaxQueueLength,
 		MaxQueueWait: DefaultMaxQueueWait, MaxInstances: 7, StartRate: DefaultStartRate,
-		StartBurst: DefaultStartBurst, KeepAlivePolicy: FixedKeepAlive(DefaultKeepAlive),
+		StartBurst: DefaultStartBurst, MaxStarting: DefaultMaxStarting(), TargetUtilization: DefaultTargetUtilization,
+		KeepAlivePolicy:      FixedKeepAlive(DefaultKeepAlive),
 		AccountInstanceQuota: DefaultAccountInstanceQuota}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)

@@ -24,7 +24,12 @@
 // Every instance is of one kind. Provisioned instances are kept at their
 // Key's provisioned target (SetProvisioned) and never reclaimed for
 // idleness; on-demand instances are started for demand and reclaimed by the
-// KeepAlivePolicy. A pool below its target first promotes its live
+// KeepAlivePolicy (the node's, or the function's: SetKeepAlivePolicy). An
+// AdaptivePolicy also learns each Key's idle times from its pool (arrivals,
+// releases, starts) and may ask for a pre-warm: an on-demand instance the
+// pool's timer starts ahead of a predicted call, through the same start
+// path and within the same capacity, counted apart from cold starts (see
+// keepalive*.go, prewarm.go). A pool below its target first promotes its live
 // on-demand instances, then starts provisioned ones; above it, idle
 // provisioned instances stop and busy ones become on-demand. The
 // provisioning loop (StartProvisioning, package provision) sets the targets
@@ -39,6 +44,24 @@
 // deficit and its in-flight and queued demand, how many instances to start
 // (see startPlan). A slot that frees and an instance that becomes ready hand
 // themselves straight to the head of the queue.
+//
+// Scale-up keeps headroom, as Knative's target utilisation does, so that a
+// pool grows before its queue forms rather than one instance boot after it:
+// demand may fill only floor(instanceConcurrency × Config.TargetUtilization)
+// slots (at least one) of each on-demand instance, so desired = provisioned
+// + ceil((in-flight + queued − provisioned slots) / usable slots). A request
+// that takes a free slot re-checks this (headroomLocked), so spares start
+// while requests are still served at once. Provisioned instances are filled
+// to their last slot first: their owner chose that capacity. Spares are
+// on-demand instances started only with the capacity and creation tokens
+// free at that moment (they never wait, block or evict), and packing leaves
+// them idle once load falls, so the KeepAlivePolicy reclaims them.
+//
+// At most Config.MaxStarting instances of a pool start at once (default
+// the node's CPUs): booting runtimes is CPU-bound, and a boot storm
+// (dozens at once after a queue formed) starves the instances already
+// serving, makes every boot slow, and so lets the queue and the storm grow.
+// A pool re-decides whenever one of its starts ends.
 //
 // # Capacity
 //
@@ -108,6 +131,7 @@
 //	Scheduler.mu             pool map, closing state; never held with another lock
 //	pool.mu                  a pool and its instances
 //	capacity.mu, startLimiter.mu, group.mu   leaves, taken under pool.mu
+//	an adaptive keep-alive policy's mu       a leaf, taken under pool.mu
 //
 // No code holds two pool locks at once: work that spans pools (retrying
 // blocked pools, eviction, metrics collection, Instances) takes them one at
@@ -128,6 +152,9 @@
 // yun_queue_wait_seconds, yun_queue_length, yun_cold_starts_total{kind},
 // yun_instance_start_duration_seconds{kind},
 // yun_instance_start_failures_total, yun_instances{state,kind},
-// yun_provisioned_target, yun_scale_decisions_total{decision} (all by
-// function, "account/name") and yun_node_memory_{reserved,capacity}_megabytes.
+// yun_provisioned_target, yun_scale_decisions_total{decision},
+// yun_keepalive_{prewarms,reclaims}_total{policy}, yun_keepalive_policy{policy},
+// yun_keepalive_predicted_call_timestamp_seconds (all by function,
+// "account/name"), yun_keepalive_node_policy{policy} and
+// yun_node_memory_{reserved,capacity}_megabytes.
 package scheduler

@@ -86,6 +86,7 @@ type instance struct {
 	// that owns the instance to stop it.
 	stopReq  chan struct{}
 	stopSent bool
+	prewarm  bool // started ahead of a predicted call (prewarm.go)
 }
 
 func newInstance(id string, kind Kind, now time.Time) *instance {

@@ -21,6 +21,7 @@ const (
 	decisionReclaim          = "reclaim"  // keep-alive expired
 	decisionEvict            = "evict"    // stopped to make room for another Key
 	decisionThrottle         = "throttle" // refused by reservedConcurrency
+	decisionPrewarm          = "prewarm"  // started ahead of a predicted call
 )
 
 func startDecision(k Kind) string {
@@ -41,6 +42,7 @@ type metrics struct {
 	startTime   *prometheus.HistogramVec // yun_instance_start_duration_seconds{function,kind}
 	startFails  *prometheus.CounterVec   // yun_instance_start_failures_total{function}
 	decisions   *prometheus.CounterVec   // yun_scale_decisions_total{function,decision}
+	keepAlive   keepAliveMetrics         // yun_keepalive_* (metrics_keepalive.go)
 }
 
 // newMetrics registers the scheduler's metrics into reg, with a collector
@@ -69,8 +71,10 @@ func newMetrics(reg prometheus.Registerer, s *Scheduler) (*metrics, error) {
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "yun_scale_decisions_total",
 			Help: "Scale decisions taken, by decision."}, []string{"function", "decision"}),
 	}
+	m.keepAlive = newKeepAliveMetrics()
 	for _, c := range []prometheus.Collector{m.invocations, m.errors, m.duration, m.queueWait, m.coldStarts,
-		m.startTime, m.startFails, m.decisions, stateCollector{s}} {
+		m.startTime, m.startFails, m.decisions, stateCollector{s}, m.keepAlive.prewarms, m.keepAlive.reclaims,
+		keepAliveCollector{s}} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

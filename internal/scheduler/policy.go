@@ -1,5 +1,7 @@
 package scheduler
 
+import "math"
+
 // This file holds the pure decisions of the request path and of scale-up.
 // They read the state they are given and nothing else.
 
@@ -36,6 +38,10 @@ type demand struct {
 	starting int
 	draining int
 	slots    int // per instance
+	// provisioned counts the ready and starting instances that are
+	// provisioned (they are counted in ready and starting too). Only the
+	// spare decision reads it.
+	provisioned int
 }
 
 // instancesToStart returns how many instances to add: enough to give every
@@ -59,14 +65,61 @@ func unservable(d demand) int {
 }
 
 // startPlan splits the instances to start between the provisioned deficit
-// (target minus live provisioned instances, after promotions) and demand.
-// Provisioned starts come first; they serve demand too, so on-demand starts
-// only cover what they leave.
-func startPlan(d demand, provisionedDeficit, maxInstances int) (provisioned, onDemand int) {
+// (target minus live provisioned instances, after promotions), demand and
+// headroom. Provisioned starts come first; they serve demand too, so
+// on-demand starts only cover what they leave. Spare starts are the
+// on-demand instances beyond those, started ahead of demand so that at most
+// usable slots of each instance are taken (see usableSlots): the pool grows
+// before its queue forms rather than after. Spares are opportunistic: the
+// caller starts them only with room to spare, never waits or refuses for them.
+//
+// All three are bounded by maxStarting, the instances of the pool that may
+// be starting at once: a boot storm (dozens of runtimes booting together on
+// a few cores) starves the instances already serving and slows every boot,
+// so that none is ready in time. The pool re-decides when a start ends.
+func startPlan(d demand, provisionedDeficit, maxInstances, usable, maxStarting int) (provisioned, onDemand, spare int) {
 	room := maxInstances - d.ready - d.starting - d.draining
-	provisioned = max(0, min(provisionedDeficit, room))
+	starts := max(0, maxStarting-d.starting)
+	provisioned = max(0, min(provisionedDeficit, room, starts))
 	d.starting += provisioned
-	return provisioned, instancesToStart(d, maxInstances)
+	d.provisioned += provisioned
+	starts -= provisioned
+	onDemand = min(instancesToStart(d, maxInstances), starts)
+	d.starting += onDemand
+	starts -= onDemand
+	return provisioned, onDemand, min(spareInstances(d, maxInstances, usable), starts)
+}
+
+// spareInstances returns how many instances to add, beyond those ready or
+// starting, so that demand fills at most usable slots of each on-demand
+// instance. Provisioned instances are the capacity their owner chose to pay
+// for: demand fills all their slots first, and only the rest asks for
+// headroom: desired = provisioned + ceil((in-flight + queued −
+// provisioned × slots) / usable), within maxInstances (which counts
+// draining ones too). No demand wants no spare, so an idle pool keeps none.
+func spareInstances(d demand, maxInstances, usable int) int {
+	want := desiredWithHeadroom(d, usable) - d.ready - d.starting
+	room := maxInstances - d.ready - d.starting - d.draining
+	return max(0, min(want, room))
+}
+
+func desiredWithHeadroom(d demand, usable int) int {
+	usable = max(1, min(usable, d.slots))
+	rest := max(0, d.inflight+d.queued-d.provisioned*d.slots)
+	return d.provisioned + ceilDiv(rest, usable)
+}
+
+// usableSlots is how many of an instance's slots the scale decision lets
+// demand fill before it starts another instance: slots × targetUtilization,
+// rounded down, and at least one. With instanceConcurrency 1 there is no
+// headroom (an instance per request is already one per request); with 10
+// and 0.7, an eighth request in flight on one instance starts a second.
+func usableSlots(slots int, targetUtilization float64) int {
+	if targetUtilization <= 0 || targetUtilization >= 1 {
+		return slots
+	}
+	// The epsilon keeps 10 × 0.7 at 7 despite binary floating point.
+	return max(1, int(math.Floor(float64(slots)*targetUtilization+1e-9)))
 }
 
 // beyondCap reports whether a request that finds no free slot needs an

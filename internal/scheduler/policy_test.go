@@ -211,3 +211,55 @@ func TestTokenBucket(t *testing.T) {
 		})
 	}
 }
+
+func TestUsableSlots(t *testing.T) {
+	tests := []struct {
+		slots int
+		u     float64
+		want  int
+	}{
+		{10, 0.7, 7}, {20, 0.7, 14}, {3, 0.7, 2}, {200, 0.7, 140},
+		{1, 0.7, 1},              // concurrency 1: no headroom
+		{2, 0.4, 1},              // at least one slot
+		{10, 1, 10}, {10, 0, 10}, // 1, or unset: all slots
+	}
+	for _, tt := range tests {
+		if got := usableSlots(tt.slots, tt.u); got != tt.want {
+			t.Errorf("usableSlots(%d, %v): got %d, want %d", tt.slots, tt.u, got, tt.want)
+		}
+	}
+}
+
+func TestSpareInstances(t *testing.T) {
+	tests := []struct {
+		name   string
+		d      demand
+		max    int
+		usable int
+		want   int
+	}{
+		{"idle pool keeps no spare", demand{ready: 1, slots: 10}, 10, 7, 0},
+		{"no demand, no instance", demand{slots: 10}, 10, 7, 0},
+		{"within the usable slots", demand{ready: 1, inflight: 7, slots: 10}, 10, 7, 0},
+		{"the eighth request starts a second instance", demand{ready: 1, inflight: 8, slots: 10}, 10, 7, 1},
+		{"a starting instance counts", demand{ready: 1, starting: 1, inflight: 8, slots: 10}, 10, 7, 0},
+		{"queued requests count", demand{ready: 1, inflight: 10, queued: 5, slots: 10}, 10, 7, 2},
+		{"doubling: 64 in flight on 5 instances", demand{ready: 5, inflight: 40, queued: 24, slots: 10}, 100, 7, 5},
+		{"within max instances", demand{ready: 5, inflight: 40, queued: 24, slots: 10}, 7, 7, 2},
+		{"draining instances count against max", demand{ready: 5, draining: 2, inflight: 40, slots: 10}, 7, 7, 0},
+		{"utilisation 1: none beyond demand", demand{ready: 1, inflight: 10, slots: 10}, 10, 10, 0},
+		{"concurrency 1: one instance per request", demand{ready: 3, inflight: 3, queued: 1, slots: 1}, 10, 1, 1},
+		{"provisioned slots are filled to the last", demand{ready: 2, provisioned: 2, inflight: 20, slots: 10}, 10, 7, 0},
+		{"beyond provisioned, headroom on demand", demand{ready: 2, provisioned: 2, inflight: 20, queued: 8, slots: 10}, 10, 7, 2},
+		{"provisioned plus on demand", demand{ready: 3, provisioned: 2, inflight: 27, slots: 10}, 10, 7, 0},
+		{"provisioned plus busy on demand", demand{ready: 3, provisioned: 2, inflight: 28, slots: 10}, 10, 7, 1},
+		{"over-provisioned", demand{ready: 4, inflight: 1, slots: 10}, 10, 7, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := spareInstances(tt.d, tt.max, tt.usable); got != tt.want {
+				t.Errorf("spareInstances(%+v, %d, %d): got %d, want %d", tt.d, tt.max, tt.usable, got, tt.want)
+			}
+		})
+	}
+}

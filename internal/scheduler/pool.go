@@ -29,10 +29,19 @@ type pool struct {
 	rebalancing bool   // scaling on the rebalancer's behalf (see rescale)
 	timer       *time.Timer
 	timerAt     time.Time // when timer fires; zero when not armed
+	// policy decides the keep-alive of the Key's instances (see
+	// prewarm.go); adaptive is policy when it is an AdaptivePolicy.
+	policy       KeepAlivePolicy
+	adaptive     AdaptivePolicy
+	policyName   string
+	prewarmedFor time.Time // the PrewarmAt answer last acted on
 }
 
+// newPool is called with s.mu held.
 func newPool(s *Scheduler, t *Target) *pool {
-	return &pool{s: s, target: *t, slots: t.slots(), usage: usageOf(t)}
+	p := &pool{s: s, target: *t, slots: t.slots(), usage: usageOf(t)}
+	p.setPolicyLocked(s.policyForLocked(t.Function))
+	return p
 }
 
 // acquire returns an instance on which a slot has been taken for the caller,
@@ -44,8 +53,10 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 		p.mu.Unlock()
 		return nil, errRetired
 	}
+	p.observeLocked(Arrived, now)
 	if in := pickInstance(p.instances, p.slots); in != nil {
 		in.take(now)
+		p.headroomLocked(now)
 		p.mu.Unlock()
 		return in, nil
 	}
@@ -132,6 +143,7 @@ func (p *pool) releaseLocked(in *instance, healthy bool, now time.Time) {
 		p.scaleLocked(now)
 	}
 	p.serveQueueLocked(in, now)
+	p.observeLocked(Released, now)
 	p.settleLocked(in, now)
 }
 
@@ -166,7 +178,7 @@ func (p *pool) settleLocked(in *instance, now time.Time) {
 		}
 	case StateReady:
 		if in.kind == KindOnDemand {
-			p.wakeAtLocked(p.s.keepAlive.ReclaimAt(p.view(in)), now)
+			p.wakeAtLocked(p.policy.ReclaimAt(p.view(in)), now)
 		}
 		if p.s.capacity.anyBlocked() {
 			p.s.rebalanceSoon() // an idle instance may make room by eviction
@@ -180,6 +192,9 @@ func (p *pool) retire() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.retired = true
+	if p.adaptive != nil {
+		p.adaptive.Forget(p.target.Key)
+	}
 	// Provisioned instances drain like the others. A pool held back for
 	// room stays in the blocked set: its queue is still served.
 	p.provisioned = 0

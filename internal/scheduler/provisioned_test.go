@@ -25,7 +25,7 @@ func kinds(s *Scheduler, function string) (provisioned, onDemand int) {
 func TestProvisionedTargetIsKept(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		eng := &fakeEngine{startDelay: time.Second}
-		h := newHarness(t, Config{KeepAlive: time.Minute}, eng)
+		h := newHarness(t, Config{KeepAlive: time.Minute, MaxStarting: 3}, eng) // all three boot at once
 		defer h.close()
 		tg := target("acct/f", 1)
 		if err := h.s.SetProvisioned(tg, 3); err != nil {

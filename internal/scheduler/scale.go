@@ -7,19 +7,23 @@ import (
 )
 
 // scaleLocked brings the pool towards what it needs: its provisioned target
-// first, then instances for its in-flight and queued demand (see startPlan).
-// Starts wait while the pool backs off after failures, and are bounded by
-// the node's capacity (see capacity) and its creation rate; when held back,
-// the pool arms its timer or waits in the capacity's blocked set.
+// first, then instances for its in-flight and queued demand, then spare
+// instances for headroom (see startPlan). Starts wait while the pool backs
+// off after failures, and are bounded by the node's capacity (see capacity)
+// and its creation rate; when held back, the pool arms its timer or waits in
+// the capacity's blocked set. Spare starts take only the room and creation
+// tokens there are: they never wait, block the pool or evict.
 func (p *pool) scaleLocked(now time.Time) {
 	if p.s.shuttingDown() {
 		return
 	}
 	deficit := p.fitProvisionedLocked(now)
-	prov, onDemand := startPlan(p.demandLocked(), deficit, p.s.cfg.MaxInstances)
+	prov, onDemand, spare := startPlan(p.scaleDemandLocked(), deficit, p.s.cfg.MaxInstances, p.usable(),
+		p.s.cfg.MaxStarting)
 	want := prov + onDemand
 	if want == 0 {
 		p.limitedLocked(limitNone, 0, false)
+		p.startSparesLocked(spare, now)
 		return
 	}
 	if p.backoff.active(now) {
@@ -42,6 +46,57 @@ func (p *pool) scaleLocked(now time.Time) {
 		p.startLocked(kind, now)
 	}
 	p.limitedLocked(by, want-n, n < prov)
+	if got == want {
+		p.startSparesLocked(spare, now)
+	}
+}
+
+// usable is how many slots of each instance demand may fill before the pool
+// starts a spare (Config.TargetUtilization).
+func (p *pool) usable() int {
+	return usableSlots(p.slots, p.s.cfg.TargetUtilization)
+}
+
+// scaleDemandLocked is demandLocked with the provisioned instances ready or
+// starting counted apart, for the spare decision.
+func (p *pool) scaleDemandLocked() demand {
+	d := p.demandLocked()
+	for _, in := range p.instances {
+		if in.kind == KindProvisioned && (in.state == StateReady || in.state == StateStarting) {
+			d.provisioned++
+		}
+	}
+	return d
+}
+
+// headroomLocked starts spare instances when the requests in flight and
+// queued exceed the usable slots of the instances ready or starting. The
+// request path calls it after taking a free slot, so that the pool grows
+// before a request has to queue.
+func (p *pool) headroomLocked(now time.Time) {
+	// Only when a spare could start now: while the pool's starts are at
+	// Config.MaxStarting, the start that ends re-decides (started).
+	cfg := &p.s.cfg
+	if _, _, spare := startPlan(p.scaleDemandLocked(), 0, cfg.MaxInstances, p.usable(), cfg.MaxStarting); spare > 0 {
+		p.scaleLocked(now)
+	}
+}
+
+// startSparesLocked starts up to n on-demand instances ahead of demand, with
+// only the capacity and creation tokens free now. Nothing waits for them, so
+// a shortfall is not recorded: the next request re-decides.
+func (p *pool) startSparesLocked(n int, now time.Time) {
+	if n <= 0 || p.retired || p.backoff.active(now) {
+		return
+	}
+	n, _ = p.s.capacity.reserve(p.usage, n)
+	got, _ := p.s.limiter.take(now, n)
+	if got < n && p.s.capacity.release(p.usage, n-got) {
+		p.s.rebalanceSoon()
+	}
+	for range got {
+		p.startLocked(KindOnDemand, now)
+	}
 }
 
 // limitedLocked records what held back the scale-up just done. A pool held
@@ -97,9 +152,10 @@ func (p *pool) started(in *instance, sb sandbox.Instance) {
 	in.state = StateReady
 	in.lastUsed = now
 	p.backoff = backoff{}
-	p.s.metrics.coldStart(p.target.Function, in.kind, now.Sub(in.created))
+	p.readyLocked(in, now) // counts a cold start or a pre-warm (prewarm.go)
 	p.serveQueueLocked(in, now)
 	p.settleLocked(in, now)
+	p.scaleLocked(now) // starts held back by Config.MaxStarting, and headroom
 }
 
 // startFailed drops in, starts the backoff and fails the waiters that no

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -20,13 +21,16 @@ import (
 type Scheduler struct {
 	cfg       Config
 	keepAlive KeepAlivePolicy
-	engine    sandbox.Engine
-	code      CodeSource
-	log       *slog.Logger
-	limiter   startLimiter
-	capacity  *capacity
-	metrics   *metrics // nil records nothing
-	group     group
+	// keepAliveFor overrides keepAlive by function (SetKeepAlivePolicy);
+	// guarded by mu.
+	keepAliveFor map[string]KeepAlivePolicy
+	engine       sandbox.Engine
+	code         CodeSource
+	log          *slog.Logger
+	limiter      startLimiter
+	capacity     *capacity
+	metrics      *metrics // nil records nothing
+	group        group
 
 	// rebalanceCh wakes the rebalancer (see rebalance.go); provisionCh
 	// wakes the provisioning loop (see reconcile.go).
@@ -82,7 +86,9 @@ func New(cfg Config, eng sandbox.Engine, code CodeSource, log *slog.Logger) (*Sc
 }
 
 // Invoke runs inv on an instance of t, starting one if none has a free slot.
-// See the package doc for the errors it returns.
+// See the package doc for the errors it returns. A Result with a Stream
+// keeps its slot (and counts as admitted for Close) until the caller closes
+// the Stream, which the caller must do.
 func (s *Scheduler) Invoke(ctx context.Context, t *Target, inv *sandbox.Invocation) (*sandbox.Result, error) {
 	if err := t.validate(); err != nil {
 		return nil, err
@@ -91,10 +97,16 @@ func (s *Scheduler) Invoke(ctx context.Context, t *Target, inv *sandbox.Invocati
 	if err != nil {
 		return nil, err
 	}
-	defer s.leave()
+	held := false // a streamed result holds its slot, and the admission, until closed
+	defer func() {
+		if !held {
+			s.leave()
+		}
+	}()
 	begin := time.Now()
 	res, err := s.invoke(ctx, p, t, inv)
 	s.metrics.invoked(t.Function, time.Since(begin), res, err)
+	held = err == nil && res.Stream != nil
 	return res, err
 }
 
@@ -107,6 +119,13 @@ func (s *Scheduler) invoke(ctx context.Context, p *pool, t *Target, inv *sandbox
 		return nil, err
 	}
 	res, err := in.sb.Invoke(ctx, inv)
+	if err == nil && res != nil && res.Stream != nil {
+		res.Stream = &heldStream{ReadCloser: res.Stream, release: func(healthy bool) {
+			p.release(in, healthy)
+			s.leave()
+		}}
+		return res, nil
+	}
 	p.release(in, err == nil && res != nil && !res.Broken)
 	if err != nil {
 		return nil, fmt.Errorf("function %s: instance %s: %w", t.Function, in.id, err)
@@ -115,6 +134,24 @@ func (s *Scheduler) invoke(ctx context.Context, p *pool, t *Target, inv *sandbox
 		return nil, fmt.Errorf("function %s: instance %s: engine returned no result", t.Function, in.id)
 	}
 	return res, nil
+}
+
+// heldStream is a streamed Result's body: its instance slot is released
+// when it is closed, healthy unless the engine reports the exchange broke
+// the instance.
+type heldStream struct {
+	io.ReadCloser
+	release func(healthy bool)
+	once    sync.Once
+}
+
+func (h *heldStream) Close() error {
+	err := h.ReadCloser.Close()
+	h.once.Do(func() {
+		b, ok := h.ReadCloser.(sandbox.BrokenReporter)
+		h.release(!ok || !b.Broken())
+	})
+	return err
 }
 
 // admit counts an Invoke call in, unless the scheduler is closing, and

@@ -54,7 +54,7 @@ func TestColdBurst(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				eng := &fakeEngine{startDelay: 100 * time.Millisecond, invokeDelay: time.Second, slots: tt.slots}
-				h := newHarness(t, Config{MaxInstances: tt.maxInstances}, eng)
+				h := newHarness(t, Config{MaxInstances: tt.maxInstances, TargetUtilization: 1, MaxStarting: 100}, eng)
 				defer h.close()
 				tg := target("acct/f", tt.slots)
 				var outs []<-chan outcome
@@ -232,7 +232,7 @@ func TestStartFailureFailsWaiters(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				initErr := &sandbox.InitError{Body: []byte(`{"errorMessage":"boom"}`), Err: errTest}
 				eng := &fakeEngine{startDelay: 2 * time.Second, failStart: func(int) error { return initErr }}
-				h := newHarness(t, Config{MaxInstances: tt.maxInstances}, eng)
+				h := newHarness(t, Config{MaxInstances: tt.maxInstances, TargetUtilization: 1, MaxStarting: 100}, eng)
 				defer h.close()
 				tg := target("acct/f", tt.slots)
 				start := time.Now()

@@ -29,19 +29,21 @@ func (p *pool) onTimer() {
 }
 
 // tick applies the time-driven decisions: idle instances whose keep-alive
-// has expired drain, and a pool whose starts were held back by the backoff
-// or the creation rate tries again. It re-arms the timer for the next
-// deadline.
+// has expired drain, a pool whose starts were held back by the backoff
+// or the creation rate tries again, and a pre-warm its policy asks for
+// starts (prewarm.go). It re-arms the timer for the next deadline.
 func (p *pool) tick(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.timerAt = time.Time{}
 	for _, in := range p.instances {
-		if expired(now, p.view(in), p.s.keepAlive) {
+		if expired(now, p.view(in), p.policy) {
 			in.state = StateDraining
 			p.s.metrics.decision(p.target.Function, decisionReclaim)
+			p.s.metrics.reclaimed(p.target.Function, p.policyName)
 		}
 		p.settleLocked(in, now)
 	}
 	p.scaleLocked(now)
+	p.prewarmLocked(now)
 }
