@@ -43,16 +43,58 @@ type message struct {
 // canonical returns the canonical request over the headers in signed.
 func (m message) canonical(signed []string, payloadHash string) string {
 	var b strings.Builder
-	b.WriteString(m.method + "\n")
-	b.WriteString(canonicalURI(m.rawPath) + "\n")
-	b.WriteString(canonicalQuery(m.query) + "\n")
+	b.Grow(256 + len(m.rawPath))
+	b.WriteString(m.method)
+	b.WriteByte('\n')
+	b.WriteString(canonicalURI(m.rawPath))
+	b.WriteByte('\n')
+	b.WriteString(canonicalQuery(m.query))
+	b.WriteByte('\n')
 	for _, name := range signed {
 		value, _ := m.headerValue(name)
-		b.WriteString(name + ":" + value + "\n")
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(value)
+		b.WriteByte('\n')
 	}
-	b.WriteString("\n" + strings.Join(signed, ";") + "\n" + payloadHash)
+	b.WriteByte('\n')
+	for i, name := range signed {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(name)
+	}
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
 	return b.String()
 }
+
+// canonicalNames are the canonical forms of the names every request
+// signs, so that looking them up does not allocate.
+var canonicalNames = map[string]string{
+	HeaderDate: "X-Acs-Date", HeaderNonce: "X-Acs-Signature-Nonce", HeaderContentSHA256: "X-Acs-Content-Sha256",
+	HeaderVersion: "X-Acs-Version", headerContentType: "Content-Type", "x-acs-action": "X-Acs-Action",
+}
+
+// values returns the request's values of the lower-case header name.
+func (m message) values(name string) []string {
+	if c, ok := canonicalNames[name]; ok {
+		return m.header[c]
+	}
+	return m.header.Values(name)
+}
+
+// first returns the first value of the lower-case header name, like
+// http.Header.Get.
+func (m message) first(name string) string {
+	if v := m.values(name); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// nonce is the request's x-acs-signature-nonce.
+func (m message) nonce() string { return m.first(HeaderNonce) }
 
 // headerValue returns the canonical value of a header: its values trimmed,
 // sorted and joined by ','. ok is false when the request lacks it.
@@ -60,9 +102,12 @@ func (m message) headerValue(name string) (value string, ok bool) {
 	if name == headerHost {
 		return m.host, m.host != ""
 	}
-	values := m.header.Values(name)
-	if len(values) == 0 {
+	values := m.values(name)
+	switch len(values) {
+	case 0:
 		return "", false
+	case 1:
+		return strings.TrimSpace(values[0]), true
 	}
 	trimmed := make([]string, len(values))
 	for i, v := range values {
@@ -86,6 +131,9 @@ func canonicalURI(rawPath string) string {
 // strictly RFC 3986 encoded. A repeated key (which the SDK never sends) gives
 // one pair per value, values sorted, so that no value goes unsigned.
 func canonicalQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
 	var pairs []string
 	for _, key := range slices.Sorted(maps.Keys(q)) {
 		values := make([]string, len(q[key]))
@@ -133,6 +181,20 @@ func signature(secret, stringToSign string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(stringToSign))
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// signatureOf appends the lower-hex signature of canonicalRequest to dst:
+// signature(secret, stringToSign(canonicalRequest)) without the
+// intermediate strings, for the verifier's warm path.
+func signatureOf(dst []byte, secret, canonicalRequest string) []byte {
+	var sts [len(Algorithm) + 1 + 2*sha256.Size]byte
+	sum := sha256.Sum256([]byte(canonicalRequest))
+	n := copy(sts[:], Algorithm+"\n")
+	hex.Encode(sts[n:], sum[:])
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(sts[:])
+	var out [sha256.Size]byte
+	return hex.AppendEncode(dst, mac.Sum(out[:0]))
 }
 
 func hashHex(b []byte) string {

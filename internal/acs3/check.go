@@ -28,12 +28,11 @@ func checkSignedHeaders(msg message, signed []string) error {
 		}
 	}
 	for key := range msg.header {
-		name := strings.ToLower(key)
-		if (name == headerContentType || strings.HasPrefix(name, signedPrefix)) && !slices.Contains(signed, name) {
-			return fmt.Errorf("%w: header %s is present but not signed", ErrMissingAuthorization, name)
+		if mustSign(key) && !containsFold(signed, key) {
+			return fmt.Errorf("%w: header %s is present but not signed", ErrMissingAuthorization, strings.ToLower(key))
 		}
 	}
-	if nonce := msg.header.Get(HeaderNonce); nonce == "" || len(nonce) > maxNonce {
+	if nonce := msg.nonce(); nonce == "" || len(nonce) > maxNonce {
 		return fmt.Errorf("%w: %s must have 1 to %d bytes", ErrMissingAuthorization, HeaderNonce, maxNonce)
 	}
 	return nil
@@ -50,4 +49,21 @@ func checkDate(value string, now time.Time, skew time.Duration) (time.Time, erro
 			ErrClockSkew, HeaderDate, value, skew, now.UTC().Format(DateLayout))
 	}
 	return date, nil
+}
+
+// mustSign says whether a request's header must be signed: content-type
+// and x-acs-*, in any case.
+func mustSign(key string) bool {
+	return strings.EqualFold(key, headerContentType) ||
+		len(key) >= len(signedPrefix) && strings.EqualFold(key[:len(signedPrefix)], signedPrefix)
+}
+
+// containsFold says whether the lower-case list has name in any case.
+func containsFold(list []string, name string) bool {
+	for _, s := range list {
+		if strings.EqualFold(s, name) {
+			return true
+		}
+	}
+	return false
 }

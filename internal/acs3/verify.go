@@ -3,6 +3,7 @@ package acs3
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,18 +74,18 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 		return "", err
 	}
 	now := v.now()
-	date, err := checkDate(msg.header.Get(HeaderDate), now, v.maxSkew())
+	date, err := checkDate(msg.first(HeaderDate), now, v.maxSkew())
 	if err != nil {
 		return "", err
 	}
 	payloadHash := hashHex(body)
-	if got := msg.header.Get(HeaderContentSHA256); got != payloadHash {
+	if got := msg.first(HeaderContentSHA256); got != payloadHash {
 		return "", fmt.Errorf("%w: header says %q, the %d-byte body hashes to %q", ErrBodyHash, got, len(body), payloadHash)
 	}
 	if err := v.checkSignature(ctx, auth, msg.canonical(auth.signed, payloadHash)); err != nil {
 		return "", err
 	}
-	if err := v.cache().add(auth.accessKeyID, msg.header.Get(HeaderNonce), date, now); err != nil {
+	if err := v.cache().add(auth.accessKeyID, msg.nonce(), date, now); err != nil {
 		return "", fmt.Errorf("access key %q: %w", auth.accessKeyID, err)
 	}
 	return auth.accessKeyID, nil
@@ -98,8 +99,9 @@ func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canon
 	if err != nil {
 		return fmt.Errorf("look up access key %q: %w", auth.accessKeyID, err)
 	}
-	want := signature(secret, stringToSign(canonicalRequest))
-	if !hmac.Equal([]byte(want), []byte(auth.signature)) {
+	var want [2 * sha256.Size]byte
+	signatureOf(want[:0], secret, canonicalRequest)
+	if !hmac.Equal(want[:], []byte(auth.signature)) {
 		return fmt.Errorf("access key %q: %w (signed headers %s)",
 			auth.accessKeyID, ErrSignatureMismatch, strings.Join(auth.signed, ";"))
 	}

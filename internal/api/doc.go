@@ -4,6 +4,8 @@
 // invocations to the scheduler. It also serves functions as plain HTTP:
 // HTTP triggers under /yun/http/ and custom domains by Host, each with its
 // own auth (anonymous, ACS3 signature or JWT); see web.go and triggerurl.go.
+// Built-in runtimes get FC's HTTP event; custom runtimes get the request
+// itself, its body and their answer streamed (webstream.go).
 //
 // Invariants:
 //   - every response carries x-fc-request-id; every error is FC's JSON

@@ -31,33 +31,36 @@ var DefaultLimits = store.Limits{
 // x-acs-retry-after.
 type flow struct {
 	defaults store.Limits
+	accounts sync.Map // account id -> *accountFlow, replaced when its limits change
 	mu       sync.Mutex
-	accounts map[string]*accountFlow
 }
 
 // accountFlow is one account's live flow-control state.
 type accountFlow struct {
 	limits    store.Limits
 	requests  *rate.Limiter
-	functions map[string]*rate.Limiter // guarded by flow.mu
+	functions sync.Map // function name -> *rate.Limiter
 	inflight  atomic.Int64
 }
 
 func newFlow(defaults store.Limits) *flow {
-	return &flow{defaults: defaults, accounts: make(map[string]*accountFlow)}
+	return &flow{defaults: defaults}
 }
 
 // state returns the account's flow state, rebuilt when its limits changed.
+// The warm path takes no lock.
 func (f *flow) state(a *store.Account) *accountFlow {
 	limits := a.Limits.Or(f.defaults)
+	if v, ok := f.accounts.Load(a.ID); ok && v.(*accountFlow).limits == limits {
+		return v.(*accountFlow)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	af := f.accounts[a.ID]
-	if af == nil || af.limits != limits {
-		af = &accountFlow{limits: limits, requests: newLimiter(limits.RequestsPerSecond, limits.Burst),
-			functions: make(map[string]*rate.Limiter)}
-		f.accounts[a.ID] = af
+	if v, ok := f.accounts.Load(a.ID); ok && v.(*accountFlow).limits == limits {
+		return v.(*accountFlow)
 	}
+	af := &accountFlow{limits: limits, requests: newLimiter(limits.RequestsPerSecond, limits.Burst)}
+	f.accounts.Store(a.ID, af)
 	return af
 }
 
@@ -70,22 +73,20 @@ func newLimiter(perSecond float64, burst int) *rate.Limiter {
 
 // admitRequest spends one of the account's request tokens.
 func (f *flow) admitRequest(a *store.Account) error {
-	return take(f.state(a).requests, "Throttling.User", "account "+a.ID+" exceeded its request rate")
+	return take(f.state(a).requests, "Throttling.User", func() string { return "account " + a.ID + " exceeded its request rate" })
 }
 
 // admitInvoke spends one of the function's tokens and takes an in-flight
-// slot; release gives the slot back.
-func (f *flow) admitInvoke(a *store.Account, function string) (release func(), err error) {
+// slot of the account; the caller gives it back with release.
+func (f *flow) admitInvoke(a *store.Account, function string) (*accountFlow, error) {
 	af := f.state(a)
 	if af.limits.FunctionRequestsPerSecond > 0 {
-		f.mu.Lock()
-		lim := af.functions[function]
-		if lim == nil {
-			lim = newLimiter(af.limits.FunctionRequestsPerSecond, 0)
-			af.functions[function] = lim
+		v, ok := af.functions.Load(function)
+		if !ok {
+			v, _ = af.functions.LoadOrStore(function, newLimiter(af.limits.FunctionRequestsPerSecond, 0))
 		}
-		f.mu.Unlock()
-		if err := take(lim, "Throttling.Function", "function '"+function+"' exceeded its request rate"); err != nil {
+		err := take(v.(*rate.Limiter), "Throttling.Function", func() string { return "function '" + function + "' exceeded its request rate" })
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -94,11 +95,17 @@ func (f *flow) admitInvoke(a *store.Account, function string) (release func(), e
 		return nil, &fc.Error{Status: http.StatusTooManyRequests, Code: "Throttling.Concurrency", RetryAfter: 1,
 			Message: "account " + a.ID + " has too many invocations in flight"}
 	}
-	return func() { af.inflight.Add(-1) }, nil
+	return af, nil
 }
 
+// release gives back an in-flight slot taken by admitInvoke.
+func (af *accountFlow) release() { af.inflight.Add(-1) }
+
 // take spends a token or answers the throttling error with the wait.
-func take(lim *rate.Limiter, code, msg string) error {
+func take(lim *rate.Limiter, code string, msg func() string) error {
+	if lim.Allow() {
+		return nil
+	}
 	r := lim.Reserve()
 	d := r.Delay()
 	if d == 0 {
@@ -106,5 +113,5 @@ func take(lim *rate.Limiter, code, msg string) error {
 	}
 	r.Cancel()
 	retry := int(math.Ceil(min(d, time.Hour).Seconds()))
-	return &fc.Error{Status: http.StatusTooManyRequests, Code: code, Message: msg, RetryAfter: max(retry, 1)}
+	return &fc.Error{Status: http.StatusTooManyRequests, Code: code, Message: msg(), RetryAfter: max(retry, 1)}
 }

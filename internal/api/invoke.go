@@ -6,7 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yun-fc/yun/internal/fc"
@@ -14,10 +17,11 @@ import (
 	"github.com/yun-fc/yun/internal/scheduler"
 )
 
-// Invocation request headers (fc3-api.md §4).
+// Invocation request headers (fc3-api.md §4), canonical: Header.Get with
+// a canonical key does not allocate.
 const (
-	headerInvocationType = "x-fc-invocation-type"
-	headerLogType        = "x-fc-log-type"
+	headerInvocationType = "X-Fc-Invocation-Type"
+	headerLogType        = "X-Fc-Log-Type"
 )
 
 // passedResponseHeaders are the custom-runtime response headers an invoke
@@ -30,12 +34,12 @@ func (s *Server) invokeFunction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	qualifier := r.URL.Query().Get("qualifier")
+	qualifier := queryValue(r.URL.RawQuery, "qualifier")
 	res, err := s.resolve(ctx, account, name, qualifier)
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := requestBody(r)
 	if err != nil {
 		return err
 	}
@@ -61,17 +65,35 @@ func (s *Server) invoke(ctx context.Context, res *resolved, inv *sandbox.Invocat
 	if err := s.checkRestriction(ctx, account.ID, res); err != nil {
 		return nil, err
 	}
-	release, err := s.flow.admitInvoke(account, res.fn.FunctionName)
+	af, err := s.flow.admitInvoke(account, res.fn.FunctionName)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
 	out, err := s.sched.Invoke(ctx, res.target, inv)
+	if err == nil && out.Stream != nil {
+		out.Stream = &flowStream{ReadCloser: out.Stream, af: af} // in flight until closed
+	} else {
+		af.release()
+	}
 	var initErr *sandbox.InitError
 	if errors.As(err, &initErr) {
 		return &sandbox.Result{ErrorType: sandbox.ErrorInitialization, Body: initErr.Body, Log: initErr.Log}, nil
 	}
 	return out, err
+}
+
+// flowStream is a streamed answer: its account's in-flight slot is given
+// back when it is closed.
+type flowStream struct {
+	io.ReadCloser
+	af   *accountFlow
+	once sync.Once
+}
+
+func (f *flowStream) Close() error {
+	err := f.ReadCloser.Close()
+	f.once.Do(f.af.release)
+	return err
 }
 
 // parseInvokeHeaders checks the invocation type and log type; it reports
@@ -95,30 +117,55 @@ func parseInvokeHeaders(h http.Header) (isAsync, tail bool, err error) {
 	}
 }
 
+// writeInvokeResult answers an invocation. Header keys are set canonical,
+// without Header.Set's canonicalisation: this runs on every invocation.
 func writeInvokeResult(w http.ResponseWriter, fn *resolved, res *sandbox.Result, tail bool) {
 	h := w.Header()
 	for _, k := range passedResponseHeaders {
-		if v := res.Header.Get(k); v != "" {
-			h.Set(k, v)
+		if v := res.Header[k]; len(v) > 0 && v[0] != "" {
+			h[k] = v[:1]
 		}
 	}
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/octet-stream")
+	if len(h["Content-Type"]) == 0 {
+		h["Content-Type"] = contentTypeOctet
 	}
-	h.Set("x-fc-code-checksum", fn.fn.CodeChecksum)
-	h.Set("x-fc-invocation-service-version", fn.version)
+	h["X-Fc-Code-Checksum"] = fn.checksumHeader
+	h["X-Fc-Invocation-Service-Version"] = fn.versionHeader
 	if res.ErrorType != "" {
-		h.Set("x-fc-error-type", res.ErrorType)
+		h["X-Fc-Error-Type"] = []string{res.ErrorType}
 	}
 	if tail {
 		log := res.Log
 		if len(log) > fc.MaxTailLog {
 			log = log[len(log)-fc.MaxTailLog:]
 		}
-		h.Set("x-fc-log-result", base64.StdEncoding.EncodeToString(log))
+		h["X-Fc-Log-Result"] = []string{base64.StdEncoding.EncodeToString(log)}
 	}
+	h["Content-Length"] = []string{strconv.Itoa(len(res.Body))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(res.Body)
+}
+
+var contentTypeOctet = []string{"application/octet-stream"}
+
+// queryValue is the first value of key in a raw query, as
+// url.Values.Get would find it, without parsing the rest.
+func queryValue(rawQuery, key string) string {
+	for rawQuery != "" {
+		var pair string
+		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
+		if strings.Contains(pair, ";") { // url.ParseQuery refuses these pairs
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if ku, err := url.QueryUnescape(k); err != nil || ku != key {
+			continue
+		}
+		if vu, err := url.QueryUnescape(v); err == nil {
+			return vu
+		}
+	}
+	return ""
 }
 
 // target derives what the scheduler needs to run a function version.

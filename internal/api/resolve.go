@@ -20,6 +20,13 @@ type resolved struct {
 	fn      *fc.Function
 	version string // LATEST or a version id
 	target  *scheduler.Target
+	// The response headers naming the code and the version, made once.
+	checksumHeader, versionHeader []string
+}
+
+func newResolved(f *fc.Function, version string, target *scheduler.Target) *resolved {
+	return &resolved{fn: f, version: version, target: target,
+		checksumHeader: []string{f.CodeChecksum}, versionHeader: []string{version}}
 }
 
 // resolveCache keeps what the invoke path needs in memory — LATEST
@@ -28,7 +35,7 @@ type resolved struct {
 // only writer on a node and invalidates on every write; a generation counter
 // keeps a fill that raced with an invalidation from caching a stale value.
 type resolveCache struct {
-	mu  sync.Mutex
+	mu  sync.RWMutex // read-locked on the warm path
 	gen uint64
 	m   map[string]any
 }
@@ -41,9 +48,9 @@ func qualifiedKey(account, name, qualifier string) string {
 
 // get returns the cached value for key, loading it on a miss.
 func (c *resolveCache) get(key string, load func() (any, error)) (any, error) {
-	c.mu.Lock()
+	c.mu.RLock()
 	v, gen := c.m[key], c.gen
-	c.mu.Unlock()
+	c.mu.RUnlock()
 	if v != nil {
 		return v, nil
 	}
@@ -110,7 +117,7 @@ func (s *Server) resolveVersion(ctx context.Context, account, name, version stri
 		if err := s.fillLayerChecksums(ctx, account, f); err != nil {
 			return nil, err
 		}
-		return &resolved{fn: f, version: version, target: s.target(account, f, version)}, nil
+		return newResolved(f, version, s.target(account, f, version)), nil
 	})
 	if err != nil {
 		return nil, err

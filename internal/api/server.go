@@ -169,8 +169,8 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 // routes them.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID(s.now())
-	w.Header().Set("x-fc-request-id", id)
-	ctx := context.WithValue(r.Context(), keyRequestID, id)
+	w.Header()["X-Fc-Request-Id"] = []string{id}
+	ctx, call := withCall(r.Context(), id)
 	r = r.WithContext(ctx)
 	if s.serveWeb(w, r) { // HTTP triggers and custom domains (web.go)
 		return
@@ -184,14 +184,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		ctx = context.WithValue(ctx, keyAccount, k.AccountID)
-		r = r.WithContext(context.WithValue(ctx, keyAccessKey, k.ID))
+		call.account, call.accessKey = k.AccountID, k.ID
 	}
 	s.mux.ServeHTTP(w, r)
 }
 
 // authenticate reads the body (bounded), verifies the ACS3 signature and
-// returns the caller's key. The body is put back for the handler.
+// returns the caller's key. The body is put back for the handler, which
+// can take it without a copy (requestBody).
 func (s *Server) authenticate(r *http.Request) (*store.AccessKey, error) {
 	body, err := readBody(r)
 	if err != nil {
@@ -205,9 +205,27 @@ func (s *Server) authenticate(r *http.Request) (*store.AccessKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.Body = &bufferedBody{Reader: bytes.NewReader(body), b: body}
 	r.ContentLength = int64(len(body))
 	return k, nil
+}
+
+// bufferedBody is a request body already read in full.
+type bufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// requestBody returns the whole body of r: the bytes authenticate read, or
+// what remains to be read.
+func requestBody(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(*bufferedBody); ok && b.Len() == len(b.b) {
+		b.Seek(0, io.SeekEnd)
+		return b.b, nil
+	}
+	return io.ReadAll(r.Body)
 }
 
 // admit refuses callers of a disabled account and applies the account's
@@ -226,24 +244,42 @@ func (s *Server) admit(ctx context.Context, k *store.AccessKey) error {
 // readBody reads the whole body within the limit for its operation.
 func readBody(r *http.Request) ([]byte, error) {
 	limit := int64(maxJSONBody)
-	tooLarge := fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
-		"request body exceeds the maximum allowed size (%d bytes)", limit)
+	tooLarge := func() error {
+		return fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
+			"request body exceeds the maximum allowed size (%d bytes)", limit)
+	}
 	if strings.HasSuffix(r.URL.Path, "/invocations") {
 		limit = fc.MaxSyncPayload
-		tooLarge = fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
-			"payload size exceeds maximum allowed size (%d bytes)", limit)
+		tooLarge = func() error {
+			return fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,
+				"payload size exceeds maximum allowed size (%d bytes)", limit)
+		}
 	}
 	if r.ContentLength > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := readAllSized(r.Body, r.ContentLength, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read request body: %w", err)
 	}
 	if int64(len(body)) > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	return body, nil
+}
+
+// readAllSized reads rd to its end, at most limit+1 bytes, into a buffer
+// of the declared size when there is one (n >= 0).
+func readAllSized(rd io.Reader, n, limit int64) ([]byte, error) {
+	if n < 0 || n > limit {
+		return io.ReadAll(io.LimitReader(rd, limit+1))
+	}
+	buf := make([]byte, n, n+1)
+	if _, err := io.ReadFull(rd, buf); err != nil {
+		return nil, err
+	}
+	// net/http has framed the body by its Content-Length: nothing follows.
+	return buf, nil
 }
 
 func (s *Server) lookupSecret(ctx context.Context, akID string) (string, error) {

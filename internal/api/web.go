@@ -51,7 +51,7 @@ func (s *Server) matchWeb(r *http.Request) (rt *webRoute, rawPath string, matche
 
 // serveRoute runs one request through a route: limits, CORS preflight,
 // methods, auth, flow control, then the invocation.
-func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute, rawPath string) error {
+func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute, rawPath string) (err error) {
 	ctx := r.Context()
 	if err := checkWebLimits(r, rawPath); err != nil {
 		return err
@@ -63,8 +63,12 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute
 		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
 		return fc.MethodNotAllowed(r.Method, rt.methods)
 	}
-	body, err := readWebBody(r)
-	if err != nil {
+	var body []byte
+	if s.streamsBody(ctx, r, rt) {
+		if r.ContentLength > fc.MaxSyncPayload {
+			return tooLargeWebBody()
+		}
+	} else if body, err = readWebBody(r); err != nil {
 		return err
 	}
 	q := newWebRequest(r, rawPath, body, s.now())
@@ -86,8 +90,9 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *webRoute
 
 // invokeWeb resolves the route's function and runs the request. Built-in
 // runtimes get FC's HTTP event and answer with a return value; custom
-// runtimes would get the request itself, which the engine contract cannot
-// carry yet. X-Fc-Invocation-Type: Async queues the event instead.
+// runtimes get the request itself and answer it directly (webstream.go).
+// X-Fc-Invocation-Type: Async queues the event instead, for built-in
+// runtimes only.
 func (s *Server) invokeWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, q *webRequest) error {
 	ctx := r.Context()
 	async, err := webInvocationType(r.Header)
@@ -99,8 +104,11 @@ func (s *Server) invokeWeb(w http.ResponseWriter, r *http.Request, rt *webRoute,
 		return err
 	}
 	if fc.RuntimeKind(res.fn.Runtime) == fc.KindCustom {
-		return fc.Errorf(http.StatusNotImplemented, fc.CodeNotSupported,
-			"HTTP requests to custom-runtime functions are not supported by this Yun version yet; use InvokeFunction")
+		if async {
+			return fc.Errorf(http.StatusNotImplemented, fc.CodeNotSupported,
+				"asynchronous HTTP requests to custom-runtime functions are not supported by this Yun version; send them synchronously")
+		}
+		return s.passWeb(w, r, rt, res, q)
 	}
 	event := newHTTPEvent(q, rt.account, requestID(ctx), rt.triggerID)
 	if async {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/yun-fc/yun/internal/async"
 	"github.com/yun-fc/yun/internal/sandbox"
@@ -118,14 +120,67 @@ func TestHTTPTriggerRequests(t *testing.T) {
 		})
 	}
 
-	t.Run("custom runtimes are not served yet", func(t *testing.T) {
+	t.Run("custom runtimes get the request itself", func(t *testing.T) {
 		f.createFunction("custom", "custom.debian12")
-		f.mustTrigger("custom", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"GET"}})
-		res := f.send("GET", "/yun/http/1001/custom/LATEST/", nil, nil)
+		f.mustTrigger("custom", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"PUT"}})
+		var got sandbox.HTTPRequest
+		var body []byte
+		closed := &closeRecorder{Reader: strings.NewReader("hello"), done: make(chan struct{})}
+		f.sched.setReply(func(_ *scheduler.Target, inv *sandbox.Invocation) *sandbox.Result {
+			got = *inv.HTTP
+			body, _ = io.ReadAll(inv.HTTP.Body) // the engine reads the body while Invoke runs
+			h := http.Header{"X-A": {"1"}, "X-Fc-Hidden": {"no"}, "Content-Length": {"5"}}
+			return &sandbox.Result{Status: 201, Header: h, Stream: closed}
+		})
+		defer f.sched.setReply(nil)
+		res := f.send("PUT", "/yun/http/1001/custom/LATEST/a%20b/c?x=1&x=2", []byte{0, 1, 0xfe}, func(r *http.Request) {
+			r.Header.Set("X-Custom", "v")
+			r.Header.Set("X-Fc-Spoofed", "no")
+		})
+		if got.Method != "PUT" || got.Target != "/a%20b/c?x=1&x=2" || got.Header.Get("X-Custom") != "v" ||
+			got.Header.Get("X-Fc-Spoofed") != "" || !bytes.Equal(body, []byte{0, 1, 0xfe}) {
+			t.Errorf("function got %s %s %v body %v, want PUT /a%%20b/c?x=1&x=2 with X-Custom, without X-Fc-Spoofed, body 00 01 fe",
+				got.Method, got.Target, got.Header, body)
+		}
+		if res.status != 201 || string(res.body) != "hello" || res.header.Get("X-A") != "1" || res.header.Get("X-Fc-Hidden") != "" ||
+			res.header.Get("Content-Length") != "5" {
+			t.Errorf("got %d %q %v, want 201 hello with X-A, Content-Length 5 and without X-Fc-Hidden", res.status, res.body, res.header)
+		}
+		select { // the handler closes the stream once it has answered
+		case <-closed.done:
+		case <-time.After(10 * time.Second):
+			t.Errorf("the stream was not closed")
+		}
+	})
+
+	t.Run("a custom runtime's failure is a 502", func(t *testing.T) {
+		f.sched.setReply(func(*scheduler.Target, *sandbox.Invocation) *sandbox.Result {
+			return &sandbox.Result{Status: 200, Body: []byte(`{"errorMessage":"Function timed out after 3 seconds"}`), ErrorType: sandbox.ErrorUnhandled, Broken: true}
+		})
+		defer f.sched.setReply(nil)
+		res := f.send("PUT", "/yun/http/1001/custom/LATEST/", nil, nil)
+		if res.status != 502 || res.header.Get("X-Fc-Error-Type") != "UnhandledInvocationError" || !bytes.Contains(res.body, []byte("timed out")) {
+			t.Errorf("got %d %v %q, want 502 UnhandledInvocationError", res.status, res.header, res.body)
+		}
+	})
+
+	t.Run("custom runtimes are not invoked asynchronously", func(t *testing.T) {
+		res := f.send("PUT", "/yun/http/1001/custom/LATEST/", nil, func(r *http.Request) { r.Header.Set("X-Fc-Invocation-Type", "Async") })
 		if e := res.fcError(t); res.status != 501 || e.Code != "OperationNotSupported" {
 			t.Errorf("got %d %+v, want 501 OperationNotSupported", res.status, e)
 		}
 	})
+}
+
+// closeRecorder is a stream whose Close closes done.
+type closeRecorder struct {
+	io.Reader
+	done chan struct{}
+}
+
+func (c *closeRecorder) Close() error {
+	close(c.done)
+	return nil
 }
 
 // fakeAsyncQueue records submissions; other asyncQueue methods panic.
