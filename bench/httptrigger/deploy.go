@@ -22,10 +22,22 @@ const functionName = "bench-http"
 
 const handlerSource = "exports.handler = async () => 'ok';\n"
 
+// customName is the same function as a custom runtime: its own Node.js
+// HTTP server answering "ok" to every request, which the trigger passes
+// the request to as it came.
+const customName = "bench-http-custom"
+
+var customSource = map[string]string{
+	"bootstrap": "#!/bin/sh\nexec /usr/bin/env node \"$(dirname \"$0\")/server.js\"\n",
+	"server.js": "require('http').createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); })" +
+		".listen(Number(process.env.FC_CUSTOM_LISTEN_PORT) || 9000, '0.0.0.0');\n",
+}
+
 // target is what the load calls.
 type target struct {
 	api        *client.Client
 	triggerURL string
+	customURL  string // the custom runtime's trigger
 }
 
 func deploy(ctx context.Context, srv *server) (*target, error) {
@@ -33,26 +45,40 @@ func deploy(ctx context.Context, srv *server) (*target, error) {
 	if err := liftLimits(ctx, api); err != nil {
 		return nil, err
 	}
-	code, err := zipSource()
-	if err != nil {
+	t := &target{api: api}
+	var err error
+	if t.triggerURL, err = createWithTrigger(ctx, api, functionName, "nodejs20", map[string]string{"index.js": handlerSource}); err != nil {
 		return nil, err
 	}
-	name, rt, handler, conc := functionName, "nodejs20", "index.handler", 16
+	if t.customURL, err = createWithTrigger(ctx, api, customName, "custom.debian12", customSource); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// createWithTrigger creates a function of files with room for every client
+// on one instance and an anonymous HTTP trigger, and returns its URL.
+func createWithTrigger(ctx context.Context, api *client.Client, name, rt string, files map[string]string) (string, error) {
+	code, err := zipSource(files)
+	if err != nil {
+		return "", err
+	}
+	handler, conc := "index.handler", 16
 	in := &fc.FunctionInput{FunctionName: &name, Runtime: &rt, Handler: &handler, InstanceConcurrency: &conc,
 		Code: &fc.InputCodeLocation{ZipFile: code}}
 	if _, err := api.CreateFunction(ctx, in); err != nil {
-		return nil, err
+		return "", err
 	}
 	var tr fc.Trigger
 	op := client.Op{Action: "CreateTrigger", Method: http.MethodPost, Path: "/functions/" + name + "/triggers"}
 	trig := map[string]any{"triggerName": "web", "triggerType": "http", "triggerConfig": `{"authType":"anonymous","methods":["GET","POST"]}`}
 	if err := api.Do(ctx, op, trig, &tr); err != nil {
-		return nil, err
+		return "", err
 	}
 	if tr.HTTPTrigger == nil {
-		return nil, errors.New("the trigger has no URL")
+		return "", errors.New("the trigger has no URL")
 	}
-	return &target{api: api, triggerURL: tr.HTTPTrigger.URLInternet + "/"}, nil
+	return tr.HTTPTrigger.URLInternet + "/", nil
 }
 
 // liftLimits raises the admin account's request rate so that flow control
@@ -73,15 +99,20 @@ func liftLimits(ctx context.Context, api *client.Client) error {
 	return errors.New("no admin account")
 }
 
-func zipSource() (string, error) {
+func zipSource(files map[string]string) (string, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "index.js", Method: zip.Deflate, Modified: time.Now()})
-	if err == nil {
-		_, err = w.Write([]byte(handlerSource))
+	for name, src := range files {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()}
+		h.SetMode(0o755)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return "", err
+		}
+		if _, err := w.Write([]byte(src)); err != nil {
+			return "", err
+		}
 	}
-	if err == nil {
-		err = zw.Close()
-	}
+	err := zw.Close()
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), err
 }

@@ -36,20 +36,24 @@ func paths(t *target) []path {
 			}
 			return err
 		}},
-		{"HTTP trigger (anonymous)", func(ctx context.Context) error {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, t.triggerURL, nil)
-			resp, err := hc.Do(req)
-			if err != nil {
-				return err
-			}
-			b, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err == nil && (resp.StatusCode != 200 || string(b) != "ok") {
-				err = fmt.Errorf("trigger answered %d %q", resp.StatusCode, b)
-			}
-			return err
-		}},
+		{"HTTP trigger (anonymous)", func(ctx context.Context) error { return get(ctx, hc, t.triggerURL) }},
+		{"HTTP trigger, custom runtime (passed through)", func(ctx context.Context) error { return get(ctx, hc, t.customURL) }},
 	}
+}
+
+// get calls a trigger and wants "ok".
+func get(ctx context.Context, hc *http.Client, url string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil && (resp.StatusCode != 200 || string(b) != "ok") {
+		err = fmt.Errorf("trigger answered %d %q", resp.StatusCode, b)
+	}
+	return err
 }
 
 // measure warms both paths up, then runs every client count in rounds that

@@ -1,12 +1,14 @@
 // Command httptrigger measures what an HTTP trigger costs next to
 // InvokeFunction: the same warm Node.js function is called through the
 // signed API path (POST /2023-03-30/functions/{name}/invocations) and
-// through its anonymous HTTP trigger (/yun/http/…), with 1 and 16
-// closed-loop clients, and the report goes to docs/benchmarks/httptrigger.md:
+// through its anonymous HTTP trigger (/yun/http/…), and the same answer
+// from a custom runtime through its trigger (the request passed through),
+// with 1 and 16 closed-loop clients, and the report goes to
+// docs/benchmarks/httptrigger.md:
 //
 //	go run ./bench/httptrigger [-duration 8s] [-rounds 3] [-out docs/benchmarks/httptrigger.md]
 //
-// Both paths run in alternating rounds against one server, so that drift of
+// The paths run in alternating rounds against one server, so that drift of
 // a noisy machine spreads over both. The load generator shares the machine
 // with the server; the report says so.
 package main

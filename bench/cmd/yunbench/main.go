@@ -4,6 +4,7 @@
 //	go run ./bench/cmd/yunbench doubling [flags]
 //	go run ./bench/cmd/yunbench warmpath [flags]
 //	go run ./bench/cmd/yunbench spike [flags]
+//	go run ./bench/cmd/yunbench coldstart [flags]
 //
 // Run it from the repository (or pass -out). See bench/README.md.
 package main

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/yun-fc/yun/bench/internal/coldstart"
 	"github.com/yun-fc/yun/bench/internal/doubling"
 	"github.com/yun-fc/yun/bench/internal/harness"
 	"github.com/yun-fc/yun/bench/internal/spike"
@@ -34,6 +36,12 @@ func scenarios() map[string]scenario {
 				cfg := warmpath.Defaults()
 				cfg.Flags(fs)
 				return func(ctx context.Context, env *harness.Env) error { return warmpath.Run(ctx, env, &cfg) }
+			}},
+		"coldstart": {"cold starts per runtime with and without pre-warmed sandboxes, next to booting by hand; idle memory, creations/s",
+			func(fs *flag.FlagSet) func(context.Context, *harness.Env) error {
+				cfg := coldstart.Defaults()
+				cfg.Flags(fs)
+				return func(ctx context.Context, env *harness.Env) error { return coldstart.Run(ctx, env, cfg) }
 			}},
 		"spike": {"provisioned instances under a step to target×concurrency in flight, then beyond",
 			func(fs *flag.FlagSet) func(context.Context, *harness.Env) error {
@@ -62,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "directory of the reports (default: docs/benchmarks of the repository)")
 	keepLimits := fs.Bool("keep-limits", false, "keep the node's default flow-control limits (default: raise them for the admin account)")
+	quiet := fs.Float64("quiet", 0, "doubling and spike: first wait for a second in which the machine is at most this busy, % of one core (0: do not wait)")
+	quietWait := fs.Duration("quiet-wait", 3*time.Minute, "the longest wait of -quiet")
 	scenarioRun := scenarios()[name].flags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
@@ -72,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	env.KeepLimits = *keepLimits
+	env.QuietBusy, env.QuietWait = *quiet, *quietWait
 	err = errors.Join(scenarioRun(ctx, env), env.Close())
 	switch {
 	case errors.Is(err, spike.ErrUnsupported):

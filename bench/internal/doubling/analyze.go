@@ -20,6 +20,7 @@ type stageSummary struct {
 	maxInstances            int // -1 when unknown
 	coldStarts              int // -1 when unknown
 	yunCPU, instCPU, genCPU float64
+	otherCPU                float64       // -1 when unknown
 	genPerRequest           time.Duration // generator CPU per request sent
 }
 
@@ -72,7 +73,7 @@ func (r *result) summaries(rows []timeline.Row) []stageSummary {
 
 func (r *result) summarize(st load.Stage, rows []timeline.Row) stageSummary {
 	s := stageSummary{phase: st.Phase, rate: st.Rate, errors: stats.Errors(r.samples, st.Phase),
-		latency: stats.Summarize(stats.Latencies(r.samples, st.Phase)), maxInstances: -1, coldStarts: -1}
+		latency: stats.Summarize(stats.Latencies(r.samples, st.Phase)), maxInstances: -1, coldStarts: -1, otherCPU: -1}
 	var lags []time.Duration
 	for _, x := range r.samples {
 		if x.Phase == st.Phase {
@@ -90,7 +91,7 @@ func (r *result) summarize(st load.Stage, rows []timeline.Row) stageSummary {
 
 // addRows folds the probe's per-second figures of the stage's seconds in.
 func (s *stageSummary) addRows(rows []timeline.Row) {
-	n := 0
+	n, others, nOthers := 0, 0.0, 0
 	for _, row := range rows {
 		if row.Phase != s.phase {
 			continue
@@ -102,6 +103,9 @@ func (s *stageSummary) addRows(rows []timeline.Row) {
 		if row.CPUKnown {
 			n++
 			s.yunCPU, s.instCPU, s.genCPU = s.yunCPU+row.YunCPU, s.instCPU+row.InstanceCPU, s.genCPU+row.GenCPU
+			if row.OtherCPU >= 0 {
+				others, nOthers = others+row.OtherCPU, nOthers+1
+			}
 		}
 	}
 	if n == 0 {
@@ -112,4 +116,7 @@ func (s *stageSummary) addRows(rows []timeline.Row) {
 		s.genPerRequest = time.Duration(genSeconds / float64(s.offered) * float64(time.Second))
 	}
 	s.yunCPU, s.instCPU, s.genCPU = s.yunCPU/float64(n), s.instCPU/float64(n), s.genCPU/float64(n)
+	if nOthers > 0 {
+		s.otherCPU = others / float64(nOthers)
+	}
 }

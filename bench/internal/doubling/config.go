@@ -19,13 +19,17 @@ type Config struct {
 	KeepAlive          time.Duration
 	MaxInFlight        int     // generator bound on outstanding requests
 	Tolerance          float64 // allowed P95 / steady P95
+	// GenProcs is GOMAXPROCS of the benchmark process while it loads the
+	// server: with one, the generator takes at most one core from Yun and
+	// pays no cross-thread wake-ups per request.
+	GenProcs int
 }
 
 // Defaults is the configuration of the committed report.
 func Defaults() Config {
 	return Config{StartRate: 10, MaxRate: 1280, Step: 5 * time.Second, SteadyRate: 40,
-		Warmup: 5 * time.Second, Steady: 10 * time.Second, Concurrency: 10, MemoryMB: 128, SleepMs: 50,
-		KeepAlive: 5 * time.Minute, MaxInFlight: 4096, Tolerance: 1.2}
+		Warmup: 5 * time.Second, Steady: 10 * time.Second, Concurrency: 10, MemoryMB: 512, CPU: 0.5, SleepMs: 50,
+		KeepAlive: 5 * time.Minute, MaxInFlight: 4096, Tolerance: 1.2, GenProcs: 1}
 }
 
 // Flags registers the configuration's flags on fs, with c's values as
@@ -43,6 +47,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.SleepMs, "sleep", c.SleepMs, "how long the handler waits, ms")
 	fs.DurationVar(&c.KeepAlive, "keep-alive", c.KeepAlive, "yun server --keep-alive")
 	fs.IntVar(&c.MaxInFlight, "max-inflight", c.MaxInFlight, "generator bound on outstanding requests")
+	fs.IntVar(&c.GenProcs, "gen-procs", c.GenProcs, "GOMAXPROCS of the benchmark process during the load")
 	fs.Float64Var(&c.Tolerance, "tolerance", c.Tolerance, "allowed per-second P95 as a multiple of the steady P95")
 }
 
@@ -57,7 +62,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("doubling: step %v and steady %v must be at least 1s, warmup %v not negative", c.Step, c.Steady, c.Warmup)
 	case c.SteadyRate <= 0:
 		return fmt.Errorf("doubling: steady-rate %v: must be positive", c.SteadyRate)
-	case c.Concurrency < 1 || c.MemoryMB < 128 || c.SleepMs < 0 || c.MaxInFlight < 1 || c.Tolerance < 1:
+	case c.Concurrency < 1 || c.MemoryMB < 128 || c.SleepMs < 0 || c.MaxInFlight < 1 || c.Tolerance < 1 ||
+		c.GenProcs < 1:
 		return fmt.Errorf("doubling: concurrency %d, memory %d, sleep %d, max-inflight %d, tolerance %v out of range",
 			c.Concurrency, c.MemoryMB, c.SleepMs, c.MaxInFlight, c.Tolerance)
 	}

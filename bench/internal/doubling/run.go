@@ -3,6 +3,7 @@ package doubling
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -31,6 +32,7 @@ type result struct {
 	families []string
 	fnCPU    float64 // the vCPUs the function got
 	limits   string  // the flow-control limits in force
+	quiet    string  // how the run waited for a quiet machine; "" when it did not
 }
 
 // Run measures and writes docs/benchmarks/doubling.{md,svg} and the raw CSV.
@@ -73,7 +75,12 @@ func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error)
 	if err != nil {
 		return nil, fmt.Errorf("doubling: deploy: %w", err)
 	}
-	do := workload.Invoke(c, functionName, []byte(strconv.Itoa(cfg.SleepMs)))
+	invoker, err := workload.NewInvoker(c.HTTPClient, srv.Endpoint, harness.AccessKeyID, harness.AccessKeySecret,
+		functionName, []byte(strconv.Itoa(cfg.SleepMs)))
+	if err != nil {
+		return nil, err
+	}
+	do := invoker.Do
 	if out := do(ctx); out.Code != "" {
 		return nil, fmt.Errorf("doubling: first invocation failed: %s (status %d)", out.Code, out.Status)
 	}
@@ -83,9 +90,14 @@ func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error)
 		return nil, err
 	}
 	env.Logf("open loop: %d requests over %v", len(schedule), load.End(r.stages))
+	if r.quiet, err = env.AwaitQuiet(ctx); err != nil {
+		return nil, err
+	}
 	clock := load.Clock{Origin: time.Now()}
 	sampler := probe.Start(probe.Config{PID: srv.PID, MetricsURL: srv.Endpoint + "/metrics", Clock: clock})
+	procs := runtime.GOMAXPROCS(cfg.GenProcs)
 	r.samples = load.OpenLoop{Clock: clock, Schedule: schedule, MaxInFlight: cfg.MaxInFlight, Timeout: 20 * time.Second}.Run(ctx, do)
+	runtime.GOMAXPROCS(procs)
 	r.ticks, r.source, r.families = sampler.Stop(), sampler.Source(), sampler.Families()
 	if err := srv.Stop(30 * time.Second); err != nil {
 		env.Logf("warning: %v", err)

@@ -25,6 +25,11 @@ type Env struct {
 	// KeepLimits leaves the admin account's flow-control limits at the
 	// node's defaults instead of raising them for the benchmark.
 	KeepLimits bool
+	// QuietBusy, when positive, makes a scenario wait (at most QuietWait)
+	// for the machine to be at most this busy, in % of one core, before
+	// its load starts (see AwaitQuiet).
+	QuietBusy float64
+	QuietWait time.Duration
 
 	progress io.Writer
 	mu       sync.Mutex

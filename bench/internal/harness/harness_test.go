@@ -3,7 +3,9 @@ package harness
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestEndpointWatcher(t *testing.T) {
@@ -69,5 +71,26 @@ func TestWrite(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(env.RawDir(), "x-requests.csv")); err == nil {
 		t.Errorf("a CSV was written for an output without samples")
+	}
+}
+
+func TestAwaitQuiet(t *testing.T) {
+	// Any machine is at most 100 cores' worth busy: the first window ends it.
+	busy, waited, err := AwaitQuiet(t.Context(), 100*100, time.Minute)
+	if err != nil || busy < 0 || waited < time.Second {
+		t.Errorf("AwaitQuiet(10000%%) = %v, %v, %v; want one window", busy, waited, err)
+	}
+	// No machine is -1% busy: it gives up at the timeout.
+	_, waited, err = AwaitQuiet(t.Context(), -1, 1500*time.Millisecond)
+	if err != nil || waited < 1500*time.Millisecond {
+		t.Errorf("AwaitQuiet(-1%%) waited %v, %v; want at least the 1.5s timeout", waited, err)
+	}
+	for _, tt := range []struct {
+		busy float64
+		want string
+	}{{30, "waiting 2s for a second"}, {80, "in vain"}} {
+		if got := QuietNote(50, tt.busy, 2*time.Second); !strings.Contains(got, tt.want) {
+			t.Errorf("QuietNote(50, %v) = %q, want it to contain %q", tt.busy, got, tt.want)
+		}
 	}
 }

@@ -139,3 +139,20 @@ func TestSamplerSeesChildren(t *testing.T) {
 		t.Errorf("first tick cold starts = %d, want 0", ticks[0].ColdStarts)
 	}
 }
+
+func TestMachineCPU(t *testing.T) {
+	root := t.TempDir()
+	// user nice system idle iowait irq softirq steal guest guest_nice
+	stat := "cpu  100 5 40 900 7 3 2 1 50 0\ncpu0 50 2 20 450 3 1 1 0 25 0\n"
+	if err := os.WriteFile(filepath.Join(root, "stat"), []byte(stat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := MachineCPU(root)
+	if want := 1510 * time.Millisecond; err != nil || got != want { // (100+5+40+3+2+1) ticks of 10 ms
+		t.Errorf("MachineCPU = %v, %v; want %v", got, err, want)
+	}
+	os.WriteFile(filepath.Join(root, "stat"), []byte("intr 1 2 3\n"), 0o644)
+	if _, err := MachineCPU(root); err == nil {
+		t.Errorf("MachineCPU of a stat without a cpu line: got nil error, want one")
+	}
+}

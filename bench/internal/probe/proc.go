@@ -136,3 +136,31 @@ func Children(pid int) ([]int, error) {
 	slices.Sort(out)
 	return out, nil
 }
+
+// MachineCPU returns the CPU time the whole machine has been busy (every
+// state of /proc/stat's "cpu" line but idle and iowait), summed over its
+// cores.
+func MachineCPU(procRoot string) (time.Duration, error) {
+	b, err := os.ReadFile(filepath.Join(procRoot, "stat"))
+	if err != nil {
+		return 0, fmt.Errorf("machine cpu: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 5 || fields[0] != "cpu" {
+		return 0, fmt.Errorf("machine cpu: unexpected first line %q of %s/stat", line, procRoot)
+	}
+	var busy int64
+	for i, f := range fields[1:] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("machine cpu: field %d of %q: %w", i+1, line, err)
+		}
+		// user nice system idle iowait irq softirq steal guest guest_nice;
+		// guest time is already counted in user.
+		if i != 3 && i != 4 && i < 8 {
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / userHZ, nil
+}

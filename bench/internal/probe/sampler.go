@@ -38,7 +38,11 @@ type Tick struct {
 	ColdStarts  int            // -1 when unknown
 	YunCPU      time.Duration  // CPU time of the server process
 	InstanceCPU time.Duration  // CPU time of its child processes, exited ones included
-	SelfCPU     time.Duration  // CPU time of this process: the load generator
+	SelfCPU     time.Duration  // CPU time of this process: the load generator and the probe
+	ProbeCPU    time.Duration  // of which the probe's own samples took
+	// MachineCPU is the busy CPU time of the whole machine, all cores, so
+	// that what other processes took shows; -1 when unknown.
+	MachineCPU time.Duration
 }
 
 // Sampler records Ticks on its own goroutine until Stop.
@@ -50,9 +54,10 @@ type Sampler struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 
-	mu    sync.Mutex
-	ticks []Tick
-	base  tickBase
+	mu       sync.Mutex
+	ticks    []Tick
+	base     tickBase
+	probeCPU time.Duration // the samples' own CPU so far
 }
 
 // tickBase holds what cumulative figures are counted from.
@@ -63,6 +68,7 @@ type tickBase struct {
 	startCPU map[int]time.Duration
 	yunCPU   time.Duration
 	selfCPU  time.Duration
+	machine  time.Duration
 }
 
 // Start takes a first sample, chooses the instance source and keeps

@@ -2,23 +2,48 @@ package probe
 
 import (
 	"math"
+	"runtime"
+	"syscall"
 	"time"
 )
 
+// rusageThread is Linux's RUSAGE_THREAD: the calling thread's usage.
+const rusageThread = 1
+
+// threadCPU is the CPU time of the calling thread; 0 when unknown.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(rusageThread, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // sample takes one Tick and appends it.
 func (s *Sampler) sample() {
+	// The sample's own CPU is measured on its thread, so that the load
+	// generator's share of this process can be told from the probe's.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	before := threadCPU()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() { s.probeCPU += threadCPU() - before }()
 	first := len(s.ticks) == 0
 	t := Tick{At: s.cfg.Clock.Now(), Instances: -1, ColdStarts: -1}
 	yun, _ := CPUTime(pidString(s.cfg.PID))
 	self, _ := CPUTime("self")
 	kids, _ := children("/proc", s.parent())
+	machine, merr := MachineCPU("/proc")
 	if first {
-		s.base = tickBase{yunCPU: yun, selfCPU: self, initial: map[int]bool{},
+		s.base = tickBase{yunCPU: yun, selfCPU: self, machine: machine, initial: map[int]bool{},
 			childCPU: map[int]time.Duration{}, startCPU: map[int]time.Duration{}}
 	}
-	t.YunCPU, t.SelfCPU = yun-s.base.yunCPU, self-s.base.selfCPU
+	t.YunCPU, t.SelfCPU, t.ProbeCPU = yun-s.base.yunCPU, self-s.base.selfCPU, s.probeCPU
+	t.MachineCPU = machine - s.base.machine
+	if merr != nil {
+		t.MachineCPU = -1
+	}
 	t.InstanceCPU = s.childCPU(kids, first)
 	switch s.source {
 	case SourceMetrics:

@@ -105,8 +105,12 @@ func loadAvg() string {
 func nodeVersion(ctx context.Context) string { return output(ctx, "", "node", "--version") }
 
 // revision names the measured code: a commit, "-dirty" when the working tree
-// has changes on top of it.
+// has changes on top of it. YUNBENCH_REVISION, when set, names it instead (a
+// run from an exported tree has no git metadata).
 func revision(ctx context.Context, repo string) string {
+	if v := os.Getenv("YUNBENCH_REVISION"); v != "" {
+		return v
+	}
 	return output(ctx, repo, "git", "describe", "--always", "--dirty")
 }
 
@@ -148,5 +152,7 @@ func (m Machine) busyNote() string {
 		return ""
 	}
 	return fmt.Sprintf("**Warning:** the machine was busy with other work when this run started (1-minute load "+
-		"average %.1f on %d cores); every figure here shares the CPU with it.", load, m.Cores)
+		"average %.1f on %d cores, an average that lags); every figure here shares the CPU with it. Where a "+
+		"report has a per-second \"others\" CPU column, it shows what other processes took in each second.",
+		load, m.Cores)
 }

@@ -13,6 +13,7 @@ type Config struct {
 	BaseFactor  float64       // baseline in flight = BaseFactor × Target × Concurrency
 	OverFactor  float64       // overflow in flight = OverFactor × Target × Concurrency
 	Phase       time.Duration // length of each phase
+	Warmup      time.Duration // unjudged load at the baseline's in-flight count before the baseline
 	ReadyWait   time.Duration // how long to wait for the provisioned instances
 	SleepMs     int
 	MemoryMB    int
@@ -22,8 +23,8 @@ type Config struct {
 
 // Defaults is the configuration of the committed report.
 func Defaults() Config {
-	return Config{Target: 2, Concurrency: 10, BaseFactor: 0.25, OverFactor: 2, Phase: 10 * time.Second,
-		ReadyWait: time.Minute, SleepMs: 50, MemoryMB: 128, Tolerance: 1.2}
+	return Config{Target: 2, Concurrency: 10, BaseFactor: 0.25, OverFactor: 2, Phase: 10 * time.Second, Warmup: 3 * time.Second,
+		ReadyWait: time.Minute, SleepMs: 50, MemoryMB: 512, CPU: 0.5, Tolerance: 1.2}
 }
 
 // Flags registers the flags on fs with c's values as defaults.
@@ -33,6 +34,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.BaseFactor, "base", c.BaseFactor, "baseline in flight, as a fraction of target×concurrency")
 	fs.Float64Var(&c.OverFactor, "over", c.OverFactor, "overflow in flight, as a multiple of target×concurrency")
 	fs.DurationVar(&c.Phase, "phase", c.Phase, "length of each phase")
+	fs.DurationVar(&c.Warmup, "warmup", c.Warmup, "unjudged load at the baseline's in-flight count first (0: none)")
 	fs.DurationVar(&c.ReadyWait, "ready-wait", c.ReadyWait, "how long to wait for the provisioned instances")
 	fs.IntVar(&c.SleepMs, "sleep", c.SleepMs, "how long the handler waits, ms")
 	fs.IntVar(&c.MemoryMB, "memory", c.MemoryMB, "the function's memorySize, MB")
@@ -49,7 +51,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("spike: concurrency %d: want 1..200", c.Concurrency)
 	case c.BaseFactor <= 0 || c.BaseFactor > 1 || c.OverFactor <= 1 || c.OverFactor > 10:
 		return fmt.Errorf("spike: base %v and over %v: want 0 < base ≤ 1 < over ≤ 10", c.BaseFactor, c.OverFactor)
-	case c.Phase < time.Second || c.Phase > 5*time.Minute || c.ReadyWait < time.Second:
+	case c.Phase < time.Second || c.Phase > 5*time.Minute || c.ReadyWait < time.Second ||
+		c.Warmup < 0 || c.Warmup > time.Minute:
 		return fmt.Errorf("spike: phase %v and ready-wait %v out of range", c.Phase, c.ReadyWait)
 	case c.SleepMs < 0 || c.MemoryMB < 128 || c.Tolerance < 1:
 		return fmt.Errorf("spike: sleep %d, memory %d, tolerance %v out of range", c.SleepMs, c.MemoryMB, c.Tolerance)
@@ -75,7 +78,8 @@ type phase struct {
 
 // Phase names.
 const (
-	phaseBase = "baseline"
-	phaseFull = "provisioned-full"
-	phaseOver = "overflow"
+	phaseWarmup = "warmup" // not judged
+	phaseBase   = "baseline"
+	phaseFull   = "provisioned-full"
+	phaseOver   = "overflow"
 )

@@ -71,12 +71,27 @@ func (r *result) writeSetup(d *report.Doc) {
 		"instanceConcurrency %d; every invocation waits %d ms) with a provision config of target %d "+
 		"(PutProvisionConfig, qualifier LATEST); readiness: %s. Closed-loop clients then keep a fixed number of "+
 		"signed InvokeFunction requests in flight, %v per phase. Cold starts and instances come from the %s, "+
-		"sampled every 250 ms.", c.MemoryMB, r.fnCPU, c.Concurrency, c.SleepMs, c.Target, r.ready, c.Phase, r.source)
+		"sampled every 250 ms; CPU per second is read from /proc for yun, its instances, this benchmark process and "+
+		"the rest of the machine (\"others\": other work on a shared machine).", c.MemoryMB, r.fnCPU, c.Concurrency, c.SleepMs, c.Target, r.ready, c.Phase, r.source)
+	d.Para("Function size: %d MB and %g vCPU (FC allows 1–4 GB per vCPU). A full provisioned instance serves %d "+
+		"requests at a time, %d req/s at %d ms each, and Node.js spends a fraction of a millisecond of CPU on each: "+
+		"with 0.1 vCPU (FC's share for 128 MB) the instance exhausts its CFS quota within each 100 ms period and "+
+		"the requests behind it wait for the next period, which is what made the P95 at full load rise, not the "+
+		"scheduler. The clients sign with one pre-computed signer (the client's ACS3 signature, a reused HMAC, a "+
+		"counter nonce) over keep-alive connections.",
+		c.MemoryMB, r.fnCPU, c.Concurrency, c.Concurrency*1000/max(1, c.SleepMs), c.SleepMs)
 	var items []string
 	for _, p := range c.inFlight() {
 		items = append(items, fmt.Sprintf("%s: %d in flight", p.name, p.workers))
 	}
 	items = append(items, "limits: "+r.limits)
+	if c.Warmup > 0 {
+		items = append([]string{fmt.Sprintf("warm-up (not judged): %v at the baseline's %d in flight, so that the "+
+			"baseline measures warm instances and connections", c.Warmup, c.inFlight()[0].workers)}, items...)
+	}
+	if r.quiet != "" {
+		items = append(items, "start: "+r.quiet)
+	}
 	d.Bullets(items...)
 }
 

@@ -33,6 +33,7 @@ type result struct {
 	source  string
 	fnCPU   float64 // the vCPUs the function got
 	limits  string  // the flow-control limits in force
+	quiet   string  // how the run waited for a quiet machine; "" when it did not
 }
 
 // Run measures and writes docs/benchmarks/spike.{md,svg} and the raw CSV. When
@@ -77,7 +78,7 @@ func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error)
 	sampler := probe.Start(probe.Config{PID: srv.PID, MetricsURL: srv.Endpoint + "/metrics", Clock: clock,
 		Interval: 250 * time.Millisecond})
 	r := &result{cfg: cfg, source: sampler.Source(), fnCPU: fnCPU, limits: srv.Limits}
-	err = r.provisionAndLoad(ctx, env, c, clock, sampler)
+	err = r.provisionAndLoad(ctx, env, c, srv.Endpoint, clock, sampler)
 	r.ticks = sampler.Stop()
 	if err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func deploy(ctx context.Context, env *harness.Env, c *client.Client, cfg Config)
 	return created.CPU, nil
 }
 
-func (r *result) provisionAndLoad(ctx context.Context, env *harness.Env, c *client.Client, clock load.Clock, s *probe.Sampler) error {
+func (r *result) provisionAndLoad(ctx context.Context, env *harness.Env, c *client.Client, endpoint string, clock load.Clock, s *probe.Sampler) error {
 	env.Logf("PutProvisionConfig target %d", r.cfg.Target)
 	if err := putProvision(ctx, c, functionName, r.cfg.Target); err != nil {
 		return err
@@ -108,7 +109,21 @@ func (r *result) provisionAndLoad(ctx context.Context, env *harness.Env, c *clie
 		return err
 	}
 	r.ready = ready
-	do := workload.Invoke(c, functionName, []byte(strconv.Itoa(r.cfg.SleepMs)))
+	invoker, err := workload.NewInvoker(c.HTTPClient, endpoint, harness.AccessKeyID, harness.AccessKeySecret,
+		functionName, []byte(strconv.Itoa(r.cfg.SleepMs)))
+	if err != nil {
+		return err
+	}
+	do := invoker.Do
+	if r.quiet, err = env.AwaitQuiet(ctx); err != nil {
+		return err
+	}
+	if r.cfg.Warmup > 0 {
+		workers := r.cfg.inFlight()[0].workers
+		env.Logf("%s: %d in flight for %v (not judged)", phaseWarmup, workers, r.cfg.Warmup)
+		loop := load.ClosedLoop{Phase: phaseWarmup, Clock: clock, Workers: workers, Duration: r.cfg.Warmup, Timeout: 20 * time.Second}
+		r.samples = append(r.samples, loop.Run(ctx, do)...)
+	}
 	for _, p := range r.cfg.inFlight() {
 		env.Logf("%s: %d in flight for %v", p.name, p.workers, r.cfg.Phase)
 		sp := span{phase: p, from: clock.Now()}

@@ -12,7 +12,7 @@ import (
 // Table renders rows as report table cells.
 func Table(rows []Row) (header []string, cells [][]string) {
 	header = []string{"s", "phase", "offered", "served", "errors", "P50 ms", "P95 ms", "P99 ms",
-		"cold starts", "instances", "CPU % yun / inst / gen", "gen lag P99 ms"}
+		"cold starts", "instances", "CPU % yun / inst / gen / others", "gen lag P99 ms"}
 	for _, r := range rows {
 		cells = append(cells, []string{
 			fmt.Sprint(r.At), r.Phase, fmt.Sprint(r.Offered), fmt.Sprint(r.Served), report.Codes(r.Errors),
@@ -36,7 +36,11 @@ func cpu(r Row) string {
 	if !r.CPUKnown {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.0f / %.0f / %.0f", r.YunCPU, r.InstanceCPU, r.GenCPU)
+	others := "?"
+	if r.OtherCPU >= 0 {
+		others = fmt.Sprintf("%.0f", r.OtherCPU)
+	}
+	return fmt.Sprintf("%.0f / %.0f / %.0f / %s", r.YunCPU, r.InstanceCPU, r.GenCPU, others)
 }
 
 func latency(n int, d time.Duration) string {
@@ -99,6 +103,12 @@ func Chart(title string, rows []Row, marks []plot.Mark, logRate bool) plot.Chart
 				series("yun server", pct(func(r Row) float64 { return r.YunCPU })),
 				series("instances", pct(func(r Row) float64 { return r.InstanceCPU })),
 				series("generator", pct(func(r Row) float64 { return r.GenCPU })),
+				series("other processes", func(r Row) float64 {
+					if !r.CPUKnown || r.OtherCPU < 0 {
+						return math.NaN()
+					}
+					return r.OtherCPU
+				}),
 			}},
 		}}
 }

@@ -17,8 +17,12 @@ type Row struct {
 	ColdStarts  int     // during the second; -1 when unknown
 	YunCPU      float64 // % of one core used by yun server during the second
 	InstanceCPU float64 // % of one core used by the instances
-	GenCPU      float64 // % of one core used by the load generator
-	CPUKnown    bool    // false when no probe sample fell in the second
+	GenCPU      float64 // % of one core used by the load generator (this process without the probe)
+	ProbeCPU    float64 // % of one core used by the probe's samples
+	// OtherCPU is what the rest of the machine used (its busy time minus
+	// the three above), in % of one core; -1 when unknown.
+	OtherCPU float64
+	CPUKnown bool // false when no probe sample fell in the second
 }
 
 // TotalCPU is the CPU of everything measured, in % of one core.
@@ -30,7 +34,7 @@ func Build(samples []load.Sample, ticks []probe.Tick, n int) []Row {
 	phases := majorityPhase(samples, n)
 	rows := make([]Row, n)
 	for i, s := range secs {
-		rows[i] = Row{Second: s, Phase: phases[i], Instances: -1, Starting: -1, ColdStarts: -1}
+		rows[i] = Row{Second: s, Phase: phases[i], Instances: -1, Starting: -1, ColdStarts: -1, OtherCPU: -1}
 		a, b := tickAt(ticks, time.Duration(i)*time.Second), tickAt(ticks, time.Duration(i+1)*time.Second)
 		if a == nil || b == nil || a == b { // no sample in the second (the probe was starved)
 			continue
@@ -44,9 +48,13 @@ func Build(samples []load.Sample, ticks []probe.Tick, n int) []Row {
 		}
 		if span := b.At - a.At; span > 0 {
 			pct := func(x, y time.Duration) float64 { return 100 * float64(y-x) / float64(span) }
+			rows[i].ProbeCPU = pct(a.ProbeCPU, b.ProbeCPU)
 			rows[i].YunCPU, rows[i].InstanceCPU, rows[i].GenCPU =
-				pct(a.YunCPU, b.YunCPU), pct(a.InstanceCPU, b.InstanceCPU), pct(a.SelfCPU, b.SelfCPU)
+				pct(a.YunCPU, b.YunCPU), pct(a.InstanceCPU, b.InstanceCPU), max(0, pct(a.SelfCPU, b.SelfCPU)-rows[i].ProbeCPU)
 			rows[i].CPUKnown = true
+			if a.MachineCPU >= 0 && b.MachineCPU >= 0 {
+				rows[i].OtherCPU = max(0, pct(a.MachineCPU, b.MachineCPU)-rows[i].TotalCPU()-rows[i].ProbeCPU)
+			}
 		}
 	}
 	return rows

@@ -111,9 +111,12 @@ func (r *result) findDirect(ctx context.Context, env *harness.Env, yunPID int) (
 	if d = newDirect(r.port, payload, conns, nil); d.reaches(ctx, r.port) {
 		return d, cpu, stop, nil
 	}
-	if kids, _ := probe.Children(yunPID); len(kids) == 1 {
+	// Yun's children are the instance and, with pre-warmed sandboxes,
+	// sandboxes waiting for code: the instance is the one that answers.
+	kids, _ := probe.Children(yunPID)
+	for _, kid := range kids {
 		r.mode = modeNetns
-		if d = newDirect(r.port, payload, conns, netnsDial(kids[0])); d.reaches(ctx, r.port) {
+		if d = newDirect(r.port, payload, conns, netnsDial(kid)); d.reaches(ctx, r.port) {
 			return d, cpu, stop, nil
 		}
 	}
