@@ -3,10 +3,12 @@ package hostile
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,7 @@ func TestHostile(t *testing.T) {
 		{"FillTmp", testFillTmp},
 		{"Secrets", testSecrets},
 		{"Network", testNetwork},
+		{"InternetAccess", testInternetAccess},
 		{"Syscalls", testSyscalls},
 		{"Setuid", testSetuid},
 		{"WritesOutsideTmp", testWrites},
@@ -261,11 +264,13 @@ func codeDirOf(t *testing.T, dataDir, name string) string {
 	return found
 }
 
-// testNetwork: neither Yun's API port on loopback nor any of the host's
-// addresses can be reached, and only lo exists. Every target is an address
-// of this machine.
+// testNetwork: without internetAccess, neither Yun's API port on loopback
+// nor any of the host's addresses can be reached, and only lo exists.
+// Every target is an address of this machine.
 func testNetwork(t *testing.T, s *suite) {
-	s.create(t, function(t, "network", pythonRuntime, "network"))
+	in := function(t, "network", pythonRuntime, "network")
+	in.InternetAccess = ptr(false)
+	s.create(t, in)
 	u, err := url.Parse(s.n.Endpoint)
 	if err != nil {
 		t.Fatal(err)
@@ -362,4 +367,80 @@ func testProcesses(t *testing.T, s *suite) {
 			t.Errorf("the instance sees process %s %q of the host", pid, cmd)
 		}
 	}
+}
+
+// testInternetAccess: a function with internetAccess (FC's default) has
+// eth0, a default route through the host and the host's name servers, yet
+// reaches neither Yun's API port nor a service the host offers on all its
+// addresses (through its end of the instance's link or any other address
+// of the host), nor another instance that listens on all its addresses.
+// The controls show the same listeners answer where they may.
+func testInternetAccess(t *testing.T, s *suite) {
+	u, err := url.Parse(s.n.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostService, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hostService.Close()
+	go func() {
+		for {
+			c, err := hostService.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	apiPort, _ := strconv.Atoi(u.Port())
+	servicePort := hostService.Addr().(*net.TCPAddr).Port
+	const peerPort = 9999
+
+	for _, name := range []string{"peer", "intruder"} {
+		in := function(t, name, pythonRuntime, "internet")
+		in.InternetAccess = ptr(true)
+		s.create(t, in)
+	}
+	var peer map[string]string
+	s.invokeJSON(t, "peer", fmt.Sprintf(`{"serve": %d}`, peerPort), &peer)
+	peerTarget := net.JoinHostPort(peer["_address"], strconv.Itoa(peerPort))
+	var self map[string]string // control: the peer reaches its own listener
+	s.invokeJSON(t, "peer", fmt.Sprintf(`{"targets": [%q]}`, peerTarget), &self)
+	if self[peerTarget] != "connected" {
+		t.Fatalf("the peer cannot reach its own listener %s: %q", peerTarget, self[peerTarget])
+	}
+	if c, err := net.DialTimeout("tcp", net.JoinHostPort(peer["_gateway"], strconv.Itoa(servicePort)), 5*time.Second); err != nil {
+		t.Fatalf("control: the host cannot reach its own service on %s: %v", peer["_gateway"], err)
+	} else {
+		c.Close()
+	}
+
+	targets := []string{peerTarget, net.JoinHostPort(peer["_gateway"], strconv.Itoa(apiPort)),
+		net.JoinHostPort(peer["_gateway"], strconv.Itoa(servicePort)), "127.0.0.1:" + u.Port(), "169.254.169.254:80"}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLoopback() {
+			for _, port := range []int{apiPort, servicePort} {
+				targets = append(targets, net.JoinHostPort(ipn.IP.String(), strconv.Itoa(port)))
+			}
+		}
+	}
+	query, _ := json.Marshal(map[string]any{"targets": targets, "gatewayPorts": []int{apiPort, servicePort}})
+	var got map[string]string
+	s.invokeJSON(t, "intruder", string(query), &got)
+	if got["_interfaces"] != "eth0,lo" || got["_gateway"] == "" || got["_address"] == "" || got["_address"] == peer["_address"] {
+		t.Fatalf("interfaces %q address %q gateway %q (peer %q), want eth0 and lo, an address of its own and a gateway",
+			got["_interfaces"], got["_address"], got["_gateway"], peer["_address"])
+	}
+	if !strings.Contains(got["_resolv"], "nameserver") {
+		t.Errorf("/etc/resolv.conf = %q, want the host's name servers", got["_resolv"])
+	}
+	for _, target := range append(targets, fmt.Sprintf("gateway:%d", apiPort), fmt.Sprintf("gateway:%d", servicePort)) {
+		if r := got[target]; r == "connected" || r == "" {
+			t.Errorf("connect %s: %q, want a failure", target, r)
+		}
+	}
+	t.Logf("intruder at %s (gateway %s): %v", got["_address"], got["_gateway"], got)
 }
