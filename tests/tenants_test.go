@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/yun-fc/yun/internal/api"
 	"github.com/yun-fc/yun/internal/client"
@@ -177,4 +178,76 @@ func TestFlowControl(t *testing.T) {
 	if _, err := admin.Invoke(ctx, "gate", client.InvokeOptions{}); err != nil {
 		t.Errorf("invoke after enable: %v", err)
 	}
+}
+
+// TestAccountQuotas: an account's instance and memory quotas bound its
+// instances on the node, with FC's 503 ResourceThrottled naming the quota;
+// other accounts are not affected.
+func TestAccountQuotas(t *testing.T) {
+	n := startNode(t, "")
+	ctx := context.Background()
+	hello := zipDir(t, "examples/hello-node")
+
+	mem, _ := newAccount(t, n, "small-memory", store.Limits{MaxMemoryMB: 256})
+	big := fn("big", "nodejs20", "index.handler", hello)
+	big.MemorySize = ptr(512)
+	small := fn("small", "nodejs20", "index.handler", hello)
+	small.MemorySize = ptr(256)
+	for _, in := range []*fc.FunctionInput{big, small} {
+		if _, err := mem.CreateFunction(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := mem.Invoke(ctx, "big", client.InvokeOptions{})
+	assertAPIError(t, err, 503, "ResourceThrottled", "memory quota of 256 MB")
+	if res, err := mem.Invoke(ctx, "small", client.InvokeOptions{}); err != nil || res.ErrorType != "" {
+		t.Errorf("a 256 MB function within the 256 MB quota: %+v, %v", res, err)
+	}
+
+	one, _ := newAccount(t, n, "one-instance", store.Limits{MaxInstances: 1})
+	slow := fn("slow", "nodejs20", "index.handler", zipDir(t, "tests/testdata/functions/node-slow"))
+	slow.Timeout = ptr(30)
+	if _, err := one.CreateFunction(ctx, slow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.CreateFunction(ctx, fn("other", "nodejs20", "index.handler", hello)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := one.Invoke(ctx, "slow", client.InvokeOptions{Body: []byte("3000")})
+		done <- err
+	}()
+	waitBusy(t, one, "slow")
+	_, err = one.Invoke(ctx, "other", client.InvokeOptions{})
+	assertAPIError(t, err, 503, "ResourceThrottled", "instance quota of 1")
+	if err := <-done; err != nil {
+		t.Errorf("the call holding the quota: %v", err)
+	}
+	// The admin account has the node's defaults: unaffected.
+	if _, err := n.Client().CreateFunction(ctx, fn("free", "nodejs20", "index.handler", hello)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Client().Invoke(ctx, "free", client.InvokeOptions{}); err != nil {
+		t.Errorf("another account: %v", err)
+	}
+}
+
+// waitBusy waits until one of the function's instances runs a request.
+func waitBusy(t *testing.T, c *client.Client, function string) {
+	t.Helper()
+	for range 300 {
+		var out fc.ListInstancesOutput
+		err := c.Do(context.Background(), client.Op{Action: "ListInstances", Method: "GET", Path: "/functions/" + function + "/instances"}, nil, &out)
+		if err != nil {
+			t.Fatalf("ListInstances: %v", err)
+		}
+		for _, in := range out.Instances {
+			if in.Status == "Busy" {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no instance of %s became busy in 30s", function)
 }

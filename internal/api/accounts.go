@@ -122,7 +122,7 @@ func applyAccount(a *store.Account, in *AccountInput) error {
 	}
 	if in.Limits != nil {
 		l := *in.Limits
-		if l.MaxFunctions < 0 || l.MaxInstances < 0 || l.RequestsPerSecond < 0 ||
+		if l.MaxFunctions < 0 || l.MaxInstances < 0 || l.MaxMemoryMB < 0 || l.RequestsPerSecond < 0 ||
 			l.Burst < 0 || l.FunctionRequestsPerSecond < 0 || l.MaxConcurrentRequests < 0 {
 			return fc.InvalidArgument("limits must not be negative: %+v", l)
 		}
@@ -230,10 +230,12 @@ func callerKey(r *http.Request) string {
 	return id
 }
 
-// applyAccountLimits tells the scheduler an account's instance quota (the
-// flow-control limits are read from the account on each request).
+// applyAccountLimits tells the scheduler an account's instance and memory
+// quotas (the flow-control limits are read from the account on each
+// request).
 func (s *Server) applyAccountLimits(a *store.Account) {
 	if sc, err := s.scaler(); err == nil {
 		sc.SetAccountInstanceQuota(a.ID, a.Limits.MaxInstances)
+		sc.SetAccountMemoryQuota(a.ID, a.Limits.MaxMemoryMB)
 	}
 }

@@ -30,6 +30,7 @@ type scaler interface {
 	SetReservedConcurrency(function string, n int)
 	SetAccountInstanceQuota(account string, n int)
 	AccountInstanceQuota(account string) int
+	SetAccountMemoryQuota(account string, mb int)
 	Instances(function string) []scheduler.InstanceInfo
 }
 
@@ -89,8 +90,8 @@ func (s *Server) provisionTarget(ctx context.Context, account, name, qualifier s
 	return res.target, nil
 }
 
-// RestoreScaling hands every account's instance quota (Limits.MaxInstances)
-// and every stored reservedConcurrency to the scheduler; the daemon calls it
+// RestoreScaling hands every account's instance and memory quotas
+// (Limits.MaxInstances, Limits.MaxMemoryMB) and every stored reservedConcurrency to the scheduler; the daemon calls it
 // once at start, before serving.
 func (s *Server) RestoreScaling(ctx context.Context) error {
 	sc, err := s.scaler()
@@ -103,6 +104,7 @@ func (s *Server) RestoreScaling(ctx context.Context) error {
 	}
 	for _, a := range accounts {
 		sc.SetAccountInstanceQuota(a.ID, a.Limits.MaxInstances)
+		sc.SetAccountMemoryQuota(a.ID, a.Limits.MaxMemoryMB)
 	}
 	docs, err := s.store.ListKind(ctx, kindConcurrency)
 	if err != nil {

@@ -24,6 +24,7 @@ func (e *env) accountsCommand() *cobra.Command {
 		f := c.Flags()
 		f.IntVar(&limits.MaxFunctions, "max-functions", 0, "function quota (0: node default)")
 		f.IntVar(&limits.MaxInstances, "max-instances", 0, "instance quota (0: node default)")
+		f.IntVar(&limits.MaxMemoryMB, "max-memory-mb", 0, "memory its instances may hold together, in MB (0: the node's)")
 		f.Float64Var(&limits.RequestsPerSecond, "rps", 0, "request rate limit per second (0: node default)")
 		f.IntVar(&limits.Burst, "burst", 0, "request burst (0: node default)")
 		f.Float64Var(&limits.FunctionRequestsPerSecond, "function-rps", 0, "invocation rate limit per function (0: node default)")

@@ -15,6 +15,7 @@ const (
 	limitNone     limit = iota
 	limitFunction       // the function's reservedConcurrency
 	limitAccount        // Config.AccountInstanceQuota
+	limitAccountMemory  // the account's memory quota (SetAccountMemoryQuota)
 	limitMemory         // Config.NodeMemoryMB
 )
 
@@ -24,6 +25,8 @@ func (l limit) String() string {
 		return "reservedConcurrency"
 	case limitAccount:
 		return "account instance quota"
+	case limitAccountMemory:
+		return "account memory quota"
 	case limitMemory:
 		return "node memory"
 	}
@@ -49,8 +52,10 @@ type ledger struct {
 	memoryMB  int            // 0: unlimited
 	quota     int            // per account; 0: unlimited
 	quotas    map[string]int // per-account overrides of quota
+	memQuotas map[string]int // per-account memory quotas in MB; absent: unlimited
 	usedMB    int
 	accounts  map[string]int
+	accountMB map[string]int // memory held per account
 	functions map[string]int
 	reserved  map[string]int // function → reservedConcurrency
 }
@@ -66,6 +71,11 @@ func (l *ledger) headroom(u usage) (int, limit) {
 	if q := l.quotaOf(u.account); q > 0 {
 		if m := q - l.accounts[u.account]; m < n {
 			n, by = m, limitAccount
+		}
+	}
+	if q := l.memQuotas[u.account]; q > 0 && u.memoryMB > 0 {
+		if m := (q - l.accountMB[u.account]) / u.memoryMB; m < n {
+			n, by = m, limitAccountMemory
 		}
 	}
 	if l.memoryMB > 0 && u.memoryMB > 0 {
@@ -89,7 +99,14 @@ func (l *ledger) add(u usage, k int) {
 	if l.accounts == nil {
 		l.accounts, l.functions = make(map[string]int), make(map[string]int)
 	}
+	if l.accountMB == nil {
+		l.accountMB = make(map[string]int)
+	}
 	l.usedMB += k * u.memoryMB
+	l.accountMB[u.account] += k * u.memoryMB
+	if l.accountMB[u.account] == 0 {
+		delete(l.accountMB, u.account)
+	}
 	l.accounts[u.account] += k
 	l.functions[u.function] += k
 	if l.accounts[u.account] == 0 {
@@ -188,6 +205,21 @@ func (c *capacity) quotaOf(account string) int {
 	return c.l.quotaOf(account)
 }
 
+// setMemoryQuota sets (mb > 0) or removes (mb <= 0) an account's memory
+// quota: the memory its live instances may hold on this node together.
+func (c *capacity) setMemoryQuota(account string, mb int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.l.memQuotas == nil {
+		c.l.memQuotas = make(map[string]int)
+	}
+	if mb <= 0 {
+		delete(c.l.memQuotas, account)
+		return
+	}
+	c.l.memQuotas[account] = mb
+}
+
 // block records that p is waiting for room; unblock that it no longer is.
 func (c *capacity) block(p *pool, s shortfall) {
 	c.mu.Lock()
@@ -222,5 +254,6 @@ func (c *capacity) snapshot() (map[*pool]shortfall, ledger) {
 	l := c.l
 	l.accounts, l.functions = maps.Clone(c.l.accounts), maps.Clone(c.l.functions)
 	l.reserved, l.quotas = maps.Clone(c.l.reserved), maps.Clone(c.l.quotas)
+	l.memQuotas, l.accountMB = maps.Clone(c.l.memQuotas), maps.Clone(c.l.accountMB)
 	return maps.Clone(c.blocked), l
 }

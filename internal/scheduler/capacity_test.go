@@ -22,6 +22,8 @@ func TestHeadroom(t *testing.T) {
 		{"other accounts do not count", ledger{quota: 5, accounts: map[string]int{"b": 5}}, 5, limitAccount},
 		{"reserved concurrency", ledger{quota: 100, reserved: map[string]int{"a/f": 4}, functions: map[string]int{"a/f": 1}}, 3, limitFunction},
 		{"narrowest limit wins", ledger{quota: 2, memoryMB: 100000, reserved: map[string]int{"a/f": 10}}, 2, limitAccount},
+		{"account memory quota", ledger{memoryMB: 100000, memQuotas: map[string]int{"a": 2048}, accountMB: map[string]int{"a": 512, "b": 4096}}, 3, limitAccountMemory},
+		{"account memory quota below the node's room", ledger{memoryMB: 1024, memQuotas: map[string]int{"a": 4096}}, 2, limitMemory},
 		{"tie goes to the function", ledger{quota: 2, reserved: map[string]int{"a/f": 2}}, 2, limitFunction},
 		{"over a lowered cap", ledger{reserved: map[string]int{"a/f": 1}, functions: map[string]int{"a/f": 3}}, 0, limitFunction},
 	}
@@ -45,7 +47,7 @@ func TestCapacityReserveRelease(t *testing.T) {
 		t.Errorf("reserve 2 more: got %d by %v, want 1 by the account quota", got, by)
 	}
 	c.release(u, 3)
-	if _, l := c.snapshot(); l.usedMB != 0 || len(l.accounts) != 0 || len(l.functions) != 0 {
+	if _, l := c.snapshot(); l.usedMB != 0 || len(l.accounts) != 0 || len(l.functions) != 0 || len(l.accountMB) != 0 {
 		t.Errorf("after releasing all: got %+v, want an empty ledger", l)
 	}
 }
@@ -62,7 +64,12 @@ func TestPlanEvictions(t *testing.T) {
 	quotaNeed := func(p *pool, key, account string, n int) need {
 		return need{pool: p, key: key, usage: usage{account: account, memoryMB: 128}, short: shortfall{limitAccount, n}}
 	}
+	memQuotaNeed := func(p *pool, key string, n, mem int) need {
+		return need{pool: p, key: key, usage: usage{account: "a", memoryMB: mem}, short: shortfall{limitAccountMemory, n}}
+	}
 	full := ledger{memoryMB: 1024, usedMB: 1024, quota: 2, accounts: map[string]int{"a": 2, "b": 2}}
+	// Account a holds 512 MB of its 512 MB memory quota; the node has room.
+	memFull := ledger{memoryMB: 4096, usedMB: 1024, memQuotas: map[string]int{"a": 512}, accountMB: map[string]int{"a": 512, "b": 512}}
 	tests := []struct {
 		name       string
 		needs      []need
@@ -91,6 +98,15 @@ func TestPlanEvictions(t *testing.T) {
 			[]candidate{cand("other", "k2", "b", 128, 0), cand("own", "k1", "a", 128, 0)}, credit{}, full, nil, []*pool{p1}},
 		{"quota: a stopping instance of the account is enough", []need{quotaNeed(p1, "k1", "a", 1)},
 			nil, credit{accounts: map[string]int{"a": 1}}, full, nil, nil},
+		{"memory quota: same account only, enough for the need", []need{memQuotaNeed(p1, "k1", 1, 256)},
+			[]candidate{cand("other", "k2", "b", 512, 0), cand("mine", "k3", "a", 256, 3), cand("mine2", "k4", "a", 256, 4)},
+			credit{}, memFull, []string{"mine"}, nil},
+		{"memory quota: nothing to evict refuses", []need{memQuotaNeed(p1, "k1", 1, 256)},
+			[]candidate{cand("other", "k2", "b", 512, 0), cand("own", "k1", "a", 256, 0)}, credit{}, memFull, nil, []*pool{p1}},
+		{"memory quota: memory given back by the account counts first", []need{memQuotaNeed(p1, "k1", 1, 256)},
+			[]candidate{cand("mine", "k3", "a", 256, 3)}, credit{accountMB: map[string]int{"a": 256}}, memFull, nil, nil},
+		{"memory quota: too little to evict refuses", []need{memQuotaNeed(p1, "k1", 1, 512)},
+			[]candidate{cand("small", "k3", "a", 128, 3)}, credit{}, memFull, []string{"small"}, []*pool{p1}},
 		{"reservedConcurrency evicts nothing", []need{{pool: p3, key: "k1", usage: usage{account: "a"}, short: shortfall{limitFunction, 1}}},
 			[]candidate{cand("x", "k2", "a", 128, 0)}, credit{}, full, nil, nil},
 	}
@@ -104,8 +120,12 @@ func TestPlanEvictions(t *testing.T) {
 			if !slices.Equal(got, tt.wantEvict) {
 				t.Errorf("evicted %v, want %v", got, tt.wantEvict)
 			}
-			if !slices.Equal(plan.refuse, tt.wantRefuse) {
-				t.Errorf("refused %v, want %v", plan.refuse, tt.wantRefuse)
+			var refused []*pool
+			for _, n := range plan.refuse {
+				refused = append(refused, n.pool)
+			}
+			if !slices.Equal(refused, tt.wantRefuse) {
+				t.Errorf("refused %v, want %v", refused, tt.wantRefuse)
 			}
 		})
 	}

@@ -19,8 +19,9 @@ var (
 	// function's reservedConcurrency.
 	ErrReservedConcurrency = errors.New("reserved concurrency reached")
 	// ErrInstanceQuota: the request needs an instance beyond its account's
-	// instance quota, and no idle instance of the account can make room.
-	ErrInstanceQuota = errors.New("account instance quota reached")
+	// instance or memory quota (the message says which), and no idle
+	// instance of the account can make room.
+	ErrInstanceQuota = errors.New("account quota reached")
 )
 
 // errRetired tells Invoke that the pool it found was retired meanwhile and it
@@ -80,6 +81,13 @@ func reservedExceeded(function string, reserved int) error {
 func quotaExhausted(function, account string, quota int) error {
 	return refuse(ErrInstanceQuota, http.StatusServiceUnavailable, fc.CodeResourceThrottled,
 		"function '%s': account %s is at its instance quota of %d and has no idle instance to reclaim", function, account, quota)
+}
+
+// memoryQuotaExhausted refuses a request that needs an instance beyond its
+// account's memory quota, as quotaExhausted does for the instance quota.
+func memoryQuotaExhausted(function, account string, mb int) error {
+	return refuse(ErrInstanceQuota, http.StatusServiceUnavailable, fc.CodeResourceThrottled,
+		"function '%s': account %s is at its memory quota of %d MB and has no idle instance to reclaim", function, account, mb)
 }
 
 func closed() error {

@@ -30,14 +30,15 @@ type candidate struct {
 // credit is the room that instances already stopping (draining with no
 // request left) will give back: eviction does not repeat their work.
 type credit struct {
-	memoryMB int
-	accounts map[string]int
+	memoryMB  int
+	accounts  map[string]int
+	accountMB map[string]int
 }
 
 // evictionPlan is what planEvictions decides.
 type evictionPlan struct {
 	evict  []candidate
-	refuse []*pool // held back by the account quota with nothing to evict
+	refuse []need // held back by an account quota with nothing to evict
 }
 
 // planEvictions decides which idle instances to stop for the pools held
@@ -55,8 +56,14 @@ func planEvictions(needs []need, cands []candidate, coming credit, l ledger) evi
 	if pl.coming.accounts == nil {
 		pl.coming.accounts = map[string]int{}
 	}
+	if pl.coming.accountMB == nil {
+		pl.coming.accountMB = map[string]int{}
+	}
 	if pl.l.accounts == nil {
 		pl.l.accounts = map[string]int{}
+	}
+	if pl.l.accountMB == nil {
+		pl.l.accountMB = map[string]int{}
 	}
 	for _, n := range needs {
 		switch n.short.by {
@@ -64,7 +71,11 @@ func planEvictions(needs []need, cands []candidate, coming credit, l ledger) evi
 			pl.forMemory(n)
 		case limitAccount:
 			if !pl.forAccount(n) {
-				pl.plan.refuse = append(pl.plan.refuse, n.pool)
+				pl.plan.refuse = append(pl.plan.refuse, n)
+			}
+		case limitAccountMemory:
+			if !pl.forAccountMemory(n) {
+				pl.plan.refuse = append(pl.plan.refuse, n)
 			}
 		}
 	}
@@ -116,6 +127,29 @@ func (pl *planner) forAccount(n need) bool {
 		got++
 	}
 	return got > 0
+}
+
+// forAccountMemory reports whether room for at least one instance is free,
+// coming or evicted for n within its account's memory quota: the same
+// account's idle instances of other Keys are evicted, least recently used
+// first.
+func (pl *planner) forAccountMemory(n need) bool {
+	a, each := n.usage.account, n.usage.memoryMB
+	want := n.short.n * each
+	free := max(0, pl.l.memQuotas[a]-pl.l.accountMB[a])
+	got := min(want, free)
+	pl.l.accountMB[a] += got
+	take := min(want-got, pl.coming.accountMB[a])
+	pl.coming.accountMB[a] -= take
+	got += take
+	for got < want {
+		c, ok := pl.next(func(c candidate) bool { return c.usage.account == a && c.key != n.key })
+		if !ok {
+			break
+		}
+		got += c.usage.memoryMB
+	}
+	return got >= each
 }
 
 // next takes the least recently used candidate that ok accepts.

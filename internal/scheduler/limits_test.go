@@ -123,6 +123,59 @@ func TestAccountQuotaRefusesWhenNothingIsIdle(t *testing.T) {
 	})
 }
 
+func TestAccountMemoryQuotaEvictsIdleInstancesOfTheAccount(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{}
+		h := newHarness(t, Config{NodeMemoryMB: 100000}, eng)
+		defer h.close()
+		h.s.SetAccountMemoryQuota("acct", 1024)
+		old := string(mustInvoke(t, h, withMemory(target("acct/a", 1), 512), "").Body)
+		time.Sleep(time.Second)
+		recent := string(mustInvoke(t, h, withMemory(target("acct/b", 1), 512), "").Body)
+		other := string(mustInvoke(t, h, withMemory(target("other/x", 1), 4096), "").Body)
+		// acct holds 1024 MB of its 1024: a third function's instance
+		// evicts the account's least recently used idle one.
+		mustInvoke(t, h, withMemory(target("acct/c", 1), 512), "")
+		synctest.Wait()
+		want := map[string]bool{old: true, recent: false, other: false}
+		for id, stopped := range want {
+			if got := eng.byID(id).isStopped(); got != stopped {
+				t.Errorf("instance %s: got stopped %v, want %v", id, got, stopped)
+			}
+		}
+	})
+}
+
+func TestAccountMemoryQuotaRefusesWhenNothingIsIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, Config{}, &fakeEngine{})
+		defer h.close()
+		h.s.SetAccountMemoryQuota("acct", 768)
+		busy := h.invokeAsync(withMemory(target("acct/a", 1), 512), "busy", "sleep 1m")
+		synctest.Wait()
+		start := time.Now()
+		_, err := h.invoke(t.Context(), withMemory(target("acct/b", 1), 512), "refused", "")
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("refusal after %v, want at once", waited)
+		}
+		wantRefusal(t, err, ErrInstanceQuota, http.StatusServiceUnavailable, fc.CodeResourceThrottled)
+		if err == nil || !strings.Contains(err.Error(), "memory quota of 768 MB") {
+			t.Errorf("refusal %v does not name the memory quota", err)
+		}
+		// A smaller function of the same account still fits.
+		if _, err := h.invoke(t.Context(), withMemory(target("acct/c", 1), 256), "fits", ""); err != nil {
+			t.Errorf("a 256 MB instance within the remaining 256 MB: %v", err)
+		}
+		h.s.SetAccountMemoryQuota("acct", 0)
+		if _, err := h.invoke(t.Context(), withMemory(target("acct/b", 1), 512), "lifted", ""); err != nil {
+			t.Errorf("after the quota was removed: %v", err)
+		}
+		if o := <-busy; o.err != nil {
+			t.Errorf("busy request: %v", o.err)
+		}
+	})
+}
+
 func TestNodeMemoryEvictsLeastRecentlyUsed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		eng := &fakeEngine{}

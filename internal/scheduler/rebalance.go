@@ -50,8 +50,13 @@ func (s *Scheduler) rebalance() {
 	for _, c := range plan.evict {
 		c.pool.evict(c.inst)
 	}
-	for _, p := range plan.refuse {
-		p.refuse(quotaExhausted(p.target.Function, p.usage.account, l.quotaOf(p.usage.account)))
+	for _, n := range plan.refuse {
+		a := n.usage.account
+		if n.short.by == limitAccountMemory {
+			n.pool.refuse(memoryQuotaExhausted(n.pool.target.Function, a, l.memQuotas[a]))
+			continue
+		}
+		n.pool.refuse(quotaExhausted(n.pool.target.Function, a, l.quotaOf(a)))
 	}
 }
 
@@ -60,7 +65,7 @@ func (s *Scheduler) rebalance() {
 // back.
 func (s *Scheduler) evictionCandidates() ([]candidate, credit) {
 	var cands []candidate
-	coming := credit{accounts: make(map[string]int)}
+	coming := credit{accounts: make(map[string]int), accountMB: make(map[string]int)}
 	for _, p := range s.livePools() {
 		cands = p.appendCandidates(cands, &coming)
 	}
@@ -75,6 +80,7 @@ func (p *pool) appendCandidates(cands []candidate, coming *credit) []candidate {
 		case in.state == StateDraining && in.busy == 0:
 			coming.memoryMB += p.usage.memoryMB
 			coming.accounts[p.usage.account]++
+			coming.accountMB[p.usage.account] += p.usage.memoryMB
 		case !p.retired && in.kind == KindOnDemand && in.idle():
 			cands = append(cands, candidate{pool: p, inst: in, key: p.target.Key, usage: p.usage, lastUsed: in.lastUsed})
 		}

@@ -219,6 +219,15 @@ func (s *Scheduler) SetAccountInstanceQuota(account string, n int) {
 // AccountInstanceQuota is the instances account may hold on this node.
 func (s *Scheduler) AccountInstanceQuota(account string) int { return s.capacity.quotaOf(account) }
 
+// SetAccountMemoryQuota sets how much memory (MB) the live instances of
+// account may hold on this node together (its Limits.MaxMemoryMB); mb <= 0
+// removes the quota. Like the instance quota, it evicts the account's own
+// idle instances before it refuses.
+func (s *Scheduler) SetAccountMemoryQuota(account string, mb int) {
+	s.capacity.setMemoryQuota(account, mb)
+	s.rebalanceSoon()
+}
+
 // Retire is called when function was updated or deleted: its idle instances
 // stop now, busy ones once their requests (including those already queued)
 // are done. Later requests, with the same Key or a new one, get new

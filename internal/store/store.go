@@ -43,6 +43,9 @@ type Account struct {
 type Limits struct {
 	MaxFunctions int `json:"maxFunctions,omitempty"`
 	MaxInstances int `json:"maxInstances,omitempty"`
+	// MaxMemoryMB bounds the memory (memorySize) the account's live
+	// instances hold on a node together; 0: no bound but the node's.
+	MaxMemoryMB int `json:"maxMemoryMB,omitempty"`
 	// RequestsPerSecond and Burst bound the account's API and invoke
 	// requests together (a token bucket).
 	RequestsPerSecond float64 `json:"requestsPerSecond,omitempty"`
@@ -72,6 +75,7 @@ func (l Limits) Or(defaults Limits) Limits {
 		RequestsPerSecond: pickf(l.RequestsPerSecond, defaults.RequestsPerSecond),
 		Burst:             pick(l.Burst, defaults.Burst), FunctionRequestsPerSecond: pickf(l.FunctionRequestsPerSecond, defaults.FunctionRequestsPerSecond),
 		MaxConcurrentRequests: pick(l.MaxConcurrentRequests, defaults.MaxConcurrentRequests),
+		MaxMemoryMB:           pick(l.MaxMemoryMB, defaults.MaxMemoryMB),
 	}
 }
 
