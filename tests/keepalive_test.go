@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/fc"
 )
 
 // instanceID answers with an id drawn when its instance loads: calls that
@@ -103,4 +104,44 @@ func scrape(t *testing.T, n *node, metric string, labels ...string) float64 {
 		sum += v
 	}
 	return sum
+}
+
+// TestFunctionKeepAliveTag: the tag yun:keep-alive-policy gives one
+// function its own policy (here 1 second) on a node that keeps instances a
+// minute; a value that is not a policy is refused.
+func TestFunctionKeepAliveTag(t *testing.T) {
+	n := startNode(t, "")
+	c, ctx := n.Client(), context.Background()
+	hello := zipDir(t, "examples/hello-node")
+	bad := fn("bad-tag", "nodejs20", "index.handler", hello)
+	bad.Tags = []fc.Tag{{Key: "yun:keep-alive-policy", Value: "forever"}}
+	_, err := c.CreateFunction(ctx, bad)
+	assertAPIError(t, err, 400, "InvalidArgument", "keep-alive policy")
+
+	short := fn("short", "nodejs20", "index.handler", hello)
+	short.Tags = []fc.Tag{{Key: "yun:keep-alive-policy", Value: "fixed:1s"}}
+	for _, in := range []*fc.FunctionInput{short, fn("node-default", "nodejs20", "index.handler", hello)} {
+		if _, err := c.CreateFunction(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Invoke(ctx, *in.FunctionName, client.InvokeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	instances := func(name string) int {
+		var out fc.ListInstancesOutput
+		if err := c.Do(ctx, client.Op{Action: "ListInstances", Method: "GET", Path: "/functions/" + name + "/instances"}, nil, &out); err != nil {
+			t.Fatalf("ListInstances %s: %v", name, err)
+		}
+		return len(out.Instances)
+	}
+	for i := 0; instances("short") > 0; i++ {
+		if i == 100 {
+			t.Fatalf("the instance of the function tagged fixed:1s still lives after 10s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := instances("node-default"); got != 1 {
+		t.Errorf("the untagged function has %d instances, want 1 (the node keeps instances a minute)", got)
+	}
 }

@@ -36,6 +36,9 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 	if err := fc.Validate(&f, s.runtimes); err != nil {
 		return err
 	}
+	if err := checkKeepAliveTag(&f); err != nil {
+		return err
+	}
 	if in.Layers != nil {
 		if f.Layers, err = s.functionLayers(ctx, account, f.Runtime, in.Layers); err != nil {
 			return err
@@ -113,6 +116,9 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 			f.CodeChecksum, f.CodeSize = pkg.checksum, int64(len(pkg.data))
 		}
 		if err := fc.Validate(f, s.runtimes); err != nil {
+			return err
+		}
+		if err := checkKeepAliveTag(f); err != nil {
 			return err
 		}
 		f.LastModifiedTime = s.now().UTC().Format(timeFormat)

@@ -193,6 +193,7 @@ func (s *Server) target(account string, f *fc.Function, version string) *schedul
 		Spec:         spec,
 		CodeChecksum: f.CodeChecksum,
 		Layers:       layerChecksums(f.Layers),
+		KeepAlive:    s.keepAliveOf(f),
 		Concurrency:  f.InstanceConcurrency,
 		Timeout:      spec.Timeout,
 	}

@@ -96,6 +96,7 @@ type Server struct {
 	// accountCache holds accounts by id; account writes go through this API
 	// and invalidate it.
 	accountCache sync.Map
+	keepAlive    keepAlivePolicies // functions' own policies, by tag value
 	flow         *flow
 	async        asyncQueue // nil until SetAsync
 	mux          *http.ServeMux

@@ -40,7 +40,11 @@ type pool struct {
 // newPool is called with s.mu held.
 func newPool(s *Scheduler, t *Target) *pool {
 	p := &pool{s: s, target: *t, slots: t.slots(), usage: usageOf(t)}
-	p.setPolicyLocked(s.policyForLocked(t.Function))
+	if t.KeepAlive != nil {
+		p.setPolicyLocked(t.KeepAlive)
+	} else {
+		p.setPolicyLocked(s.policyForLocked(t.Function))
+	}
 	return p
 }
 

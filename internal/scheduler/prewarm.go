@@ -21,7 +21,7 @@ func (s *Scheduler) SetKeepAlivePolicy(function string, policy KeepAlivePolicy) 
 	}
 	var pools []*pool
 	for _, p := range s.pools {
-		if p.target.Function == function {
+		if p.target.Function == function && p.target.KeepAlive == nil {
 			pools = append(pools, p)
 		}
 	}

@@ -35,6 +35,9 @@ type Target struct {
 	// Layers are the code packages of the function's layers, in order; each
 	// instance gets them unpacked in Spec.Layers.
 	Layers []string
+	// KeepAlive is the function's own keep-alive policy; nil leaves its
+	// instances to SetKeepAlivePolicy's or the node's.
+	KeepAlive KeepAlivePolicy
 	// Concurrency is the slots of one instance (instanceConcurrency);
 	// 0 means FC's default, 1.
 	Concurrency int
