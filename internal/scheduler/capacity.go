@@ -12,11 +12,11 @@ import (
 type limit int
 
 const (
-	limitNone     limit = iota
-	limitFunction       // the function's reservedConcurrency
-	limitAccount        // Config.AccountInstanceQuota
-	limitAccountMemory  // the account's memory quota (SetAccountMemoryQuota)
-	limitMemory         // Config.NodeMemoryMB
+	limitNone          limit = iota
+	limitFunction            // the function's reservedConcurrency
+	limitAccount             // Config.AccountInstanceQuota
+	limitAccountMemory       // the account's memory quota (SetAccountMemoryQuota)
+	limitMemory              // Config.NodeMemoryMB
 )
 
 func (l limit) String() string {
