@@ -12,6 +12,9 @@ type scrape struct {
 	hasColdStarts bool
 	byState       map[string]float64 // instances by state label; nil when none
 	families      []string           // the metric families used, for the report
+	// yun says the page is Yun's (a yun_ family): a missing cold-start
+	// counter or instance gauge then means none yet, not an unknown.
+	yun bool
 }
 
 // parseMetrics reads Prometheus text exposition. It sums every sample of a
@@ -25,6 +28,9 @@ func parseMetrics(text string) scrape {
 		name, labels, value, ok := parseSample(sc.Text())
 		if !ok {
 			continue
+		}
+		if strings.HasPrefix(name, "yun_") {
+			s.yun = true
 		}
 		switch state, hasState := labels["state"]; {
 		case strings.Contains(name, "cold_start") && strings.HasSuffix(name, "_total"):

@@ -84,8 +84,13 @@ malformed{
 	if len(got.families) != 2 {
 		t.Errorf("families = %v, want yun_cold_starts_total and yun_instances", got.families)
 	}
-	if none := parseMetrics("go_goroutines 12\n"); none.hasColdStarts || none.byState != nil {
+	if none := parseMetrics("go_goroutines 12\n"); none.hasColdStarts || none.byState != nil || none.yun {
 		t.Errorf("unrelated metrics parsed as %+v, want nothing found", none)
+	}
+	// Yun's page before any instance: no cold-start or instance series yet,
+	// which means zero rather than unknown.
+	if idle := parseMetrics("yun_node_memory_capacity_megabytes 1024\n"); !idle.yun || idle.hasColdStarts || idle.byState != nil {
+		t.Errorf("an idle Yun's metrics parsed as %+v, want yun and nothing else", idle)
 	}
 }
 

@@ -124,7 +124,7 @@ func (s *Sampler) loop(ctx context.Context) {
 }
 
 func (s *Sampler) chooseSource() string {
-	if sc, ok := s.scrape(); ok && (sc.hasColdStarts || sc.byState != nil) {
+	if sc, ok := s.scrape(); ok && (sc.yun || sc.hasColdStarts || sc.byState != nil) {
 		s.families = sc.families
 		return SourceMetrics
 	}

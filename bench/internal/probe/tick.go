@@ -90,8 +90,11 @@ func (s *Sampler) fromMetrics(t *Tick, first bool) {
 	if first {
 		s.base.cold = sc.coldStarts
 	}
-	if sc.hasColdStarts {
+	if sc.hasColdStarts || sc.yun {
 		t.ColdStarts = int(math.Round(sc.coldStarts - s.base.cold))
+	}
+	if sc.yun && sc.byState == nil {
+		t.ByState, t.Instances = map[string]int{}, 0
 	}
 	if sc.byState != nil {
 		t.ByState, t.Instances = map[string]int{}, 0
