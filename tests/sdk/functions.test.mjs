@@ -1,53 +1,10 @@
 // End-to-end test of Yun with the official FC 3.0 Node SDK, unchanged.
-// Run by tests/sdk_test.go against a real `yun server`; it passes:
-//   YUN_SDK_ENDPOINT  host:port of the server
-//   YUN_SDK_AK, YUN_SDK_SECRET  an access key pair
-//   YUN_SDK_FIXTURES  a directory of <function>.zip.b64 code packages
+// Run by tests/sdk_test.go against a real `yun server` (see sdk.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import FC, * as $FC from '@alicloud/fc20230330';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
+import { FC, $FC, $OpenApiUtil, env, client, zip, runtime, body, invoke, create, rejects } from './sdk.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set: this test is run by tests/sdk_test.go`);
-  return v;
-};
-const client = new FC.default(new $OpenApiUtil.Config({
-  accessKeyId: env('YUN_SDK_AK'), accessKeySecret: env('YUN_SDK_SECRET'),
-  regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http',
-}));
-const zip = (name) => readFileSync(join(env('YUN_SDK_FIXTURES'), `${name}.zip.b64`), 'utf8');
-// Invocations may run longer than the SDK's 3 s default (fc3-api.md §1).
-const runtime = new $dara.RuntimeOptions({ readTimeout: 30000, connectTimeout: 30000 });
 const prefix = `sdk-${process.pid}-`;
-
-async function invoke(name, payload, { tail = false } = {}) {
-  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) });
-  const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Sync', xFcLogType: tail ? 'Tail' : 'None' });
-  const res = await client.invokeFunctionWithOptions(name, req, headers, runtime);
-  const chunks = [];
-  for await (const c of res.body) chunks.push(c);
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() };
-}
-
-async function create(name, fields) {
-  const body = new $FC.CreateFunctionInput({ functionName: name, ...fields });
-  return (await client.createFunction(new $FC.CreateFunctionRequest({ body }))).body;
-}
-
-async function rejects(promise, status, code) {
-  await assert.rejects(promise, (err) => {
-    assert.equal(err.statusCode, status, `status of ${err.message}`);
-    assert.equal(err.code, code, `code of ${err.message}`);
-    assert.match(err.message, /request id: 1-/);
-    return true;
-  });
-}
 
 test('function lifecycle: create, get, list with pagination, update, code, delete', async () => {
   const names = [1, 2, 3].map((i) => `${prefix}life-${i}`);
@@ -182,7 +139,7 @@ test('versions and aliases through the SDK', async () => {
   const aliases = (await client.listAliases(name, new $FC.ListAliasesRequest({}))).body;
   assert.deepEqual(aliases.aliases.map((a) => a.aliasName), ['prod']);
 
-  const req = new $FC.InvokeFunctionRequest({ qualifier: 'prod', body: Readable.from([Buffer.from('{"name":"alias"}')]) });
+  const req = new $FC.InvokeFunctionRequest({ qualifier: 'prod', body: body('{"name":"alias"}') });
   const res = await client.invokeFunctionWithOptions(name, req, new $FC.InvokeFunctionHeaders({}), runtime);
   assert.equal(res.headers['x-fc-invocation-service-version'], '2');
   await rejects(client.deleteFunctionVersion(name, '2'), 409, 'VersionInUse');
@@ -203,7 +160,7 @@ test('async invocation, configs and tasks through the SDK', async () => {
   const configs = (await client.listAsyncInvokeConfigs(new $FC.ListAsyncInvokeConfigsRequest({ functionName: name }))).body;
   assert.equal(configs.configs.length, 1);
 
-  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('{"name":"async"}')]) });
+  const req = new $FC.InvokeFunctionRequest({ body: body('{"name":"async"}') });
   const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async', xFcAsyncTaskId: 'sdk_task_1' });
   const res = await client.invokeFunctionWithOptions(name, req, headers, runtime);
   assert.equal(res.statusCode, 202);
@@ -312,7 +269,7 @@ async function waitTask(name, id, done = (s) => ['Succeeded', 'Failed', 'Stopped
 }
 
 async function invokeAsync(name, taskId, payload = '{}') {
-  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) });
+  const req = new $FC.InvokeFunctionRequest({ body: body(payload) });
   const headers = new $FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async', xFcAsyncTaskId: taskId });
   return client.invokeFunctionWithOptions(name, req, headers, runtime);
 }

@@ -1,51 +1,18 @@
 // The official FC 3.0 Node SDK, unchanged, against Yun: layers, concurrency
 // and provision configs, invocation restriction and instances. Run by
-// tests/sdk_test.go with the same environment as functions.test.mjs.
+// tests/sdk_test.go (see sdk.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import FC, * as $FC from '@alicloud/fc20230330';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
+import * as sdk from './sdk.mjs';
+import { $FC, client, zip, runtime, body, rejects } from './sdk.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set: this test is run by tests/sdk_test.go`);
-  return v;
-};
-const client = new FC.default(new $OpenApiUtil.Config({
-  accessKeyId: env('YUN_SDK_AK'), accessKeySecret: env('YUN_SDK_SECRET'),
-  regionId: 'cn-yun', endpoint: env('YUN_SDK_ENDPOINT'), protocol: 'http',
-}));
-const zip = (name) => readFileSync(join(env('YUN_SDK_FIXTURES'), `${name}.zip.b64`), 'utf8');
-const runtime = new $dara.RuntimeOptions({ readTimeout: 30000, connectTimeout: 30000 });
 const prefix = `sdkr-${process.pid}-`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const invoke = (name) => sdk.invoke(name, '{}');
 
-async function invoke(name) {
-  const req = new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('{}')]) });
-  const res = await client.invokeFunctionWithOptions(name, req, new $FC.InvokeFunctionHeaders({}), runtime);
-  const chunks = [];
-  for await (const c of res.body) chunks.push(c);
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() };
-}
-
-async function create(name, fields) {
-  const body = new $FC.CreateFunctionInput({ functionName: name, runtime: 'nodejs20', handler: 'index.handler',
-    code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }), ...fields });
-  return (await client.createFunction(new $FC.CreateFunctionRequest({ body }))).body;
-}
-
-async function rejects(promise, status, code) {
-  await assert.rejects(promise, (err) => {
-    assert.equal(err.statusCode, status, `status of ${err.message}`);
-    assert.equal(err.code, code, `code of ${err.message}`);
-    assert.match(err.message, /request id: 1-/);
-    return true;
-  });
-}
+// create makes a Node.js function from hello-node unless fields say else.
+const create = (name, fields) => sdk.create(name, { runtime: 'nodejs20', handler: 'index.handler',
+  code: new $FC.InputCodeLocation({ zipFile: zip('hello-node') }), ...fields });
 
 test('layers: create, get, by ARN, list with pagination, ACL, use from a function, delete', async () => {
   const name = `${prefix}greet`;
@@ -122,7 +89,7 @@ test('concurrency configs: put, get, list with pagination, the cap refuses the e
   assert.deepEqual(seen.filter((n) => n.startsWith(`${prefix}conc-`)), names, 'pages of one cover every config once, in order');
 
   // One instance of concurrency 1: a second request in flight is throttled.
-  const slow = client.invokeFunctionWithOptions(names[0], new $FC.InvokeFunctionRequest({ body: Readable.from([Buffer.from('1500')]) }),
+  const slow = client.invokeFunctionWithOptions(names[0], new $FC.InvokeFunctionRequest({ body: body('1500') }),
     new $FC.InvokeFunctionHeaders({}), runtime);
   await sleep(700);
   await rejects(invoke(names[0]), 429, 'Throttling.ReservedConcurrency');
