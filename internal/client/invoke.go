@@ -60,9 +60,12 @@ func (c *Client) Invoke(ctx context.Context, name string, opt InvokeOptions) (*I
 }
 
 func (o InvokeOptions) header() http.Header {
-	h := o.Header.Clone()
-	if h == nil {
-		h = http.Header{}
+	// Canonical keys first, so that what Invoke sets replaces a caller's
+	// header of the same name whatever its spelling.
+	h := make(http.Header, len(o.Header)+3)
+	for k, v := range o.Header {
+		k = http.CanonicalHeaderKey(k)
+		h[k] = append(h[k], v...)
 	}
 	h.Set("x-fc-invocation-type", "Sync")
 	if o.Async {
