@@ -6,8 +6,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +165,50 @@ func TestHTTPPassthrough(t *testing.T) {
 			t.Errorf("got %d %q, want 400 InvalidArgument", resp.StatusCode, e.Code)
 		}
 	})
+}
+
+// TestHTTPPassthroughStalledClient: a client that announces a body and
+// stalls cannot hold a custom runtime's only slot past the function's
+// timeout: the next caller is served.
+func TestHTTPPassthroughStalledClient(t *testing.T) {
+	n := startNode(t, "")
+	c, ctx := n.Client(), context.Background()
+	in := fn("stall-1", "custom.debian12", "index.handler", zipDir(t, "tests/testdata/functions/http-stream-custom"))
+	in.InstanceConcurrency, in.Timeout = ptr(1), ptr(2)
+	if _, err := c.CreateFunction(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	url := createHTTPTrigger(t, c, "stall-1", "web", "", `{"authType":"anonymous","methods":["GET","POST"]}`)
+	served := func() bool {
+		resp, err := http.Get(url + "/echo")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode == http.StatusOK
+	}
+	for i := 0; !served(); i++ { // warm: a cold start may take longer than the 2 s timeout on a busy machine
+		if i == 20 {
+			t.Fatal("the function never answered")
+		}
+	}
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s/echo HTTP/1.1\r\nHost: %s\r\nContent-Length: 1000000\r\n\r\nthe first bytes of a million", u.RequestURI(), u.Host)
+	time.Sleep(100 * time.Millisecond) // the stalled request holds the slot now
+	deadline := time.Now().Add(30 * time.Second)
+	for !served() {
+		if time.Now().After(deadline) {
+			t.Fatal("the stalled client still holds the slot after 30 s")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/yun-fc/yun/internal/fc"
 	"github.com/yun-fc/yun/internal/sandbox"
@@ -84,6 +85,15 @@ func tooLargeWebBody() error {
 // passWeb passes q to a custom runtime and streams the answer back.
 func (s *Server) passWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, res *resolved, q *webRequest) error {
 	ctx := r.Context()
+	// The engine's timeout frees the instance from a client that stalls
+	// its body or stops reading the answer; these deadlines also end this
+	// handler and the account's in-flight count: the queue wait and the
+	// function's run, each at most its timeout, plus slack. Writers that
+	// cannot take deadlines (tests' recorders) are left as they are.
+	rc := http.NewResponseController(w)
+	deadline := time.Now().Add(2*res.target.Timeout + 5*time.Second)
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
 	hr := &sandbox.HTTPRequest{Method: q.method, Target: passTarget(r, q), Header: q.header, ContentLength: -1}
 	var body *webBody
 	switch {

@@ -92,18 +92,18 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	if d.cache, err = blob.NewCache(filepath.Join(cfg.DataDir, "cache", "code"), blobs, cfg.CodeCacheBytes, blob.Limits{}, cfg.Logger); err != nil {
 		return nil, err
 	}
+	keepAlive, err := scheduler.ParseKeepAlivePolicy(cfg.KeepAlivePolicy, cfg.KeepAlive)
+	if err != nil {
+		return nil, err
+	}
 	engine, err := d.engines()
 	if err != nil {
 		return nil, err
 	}
 	metrics := newRegistry()
-	keepAlive, err := scheduler.ParseKeepAlivePolicy(cfg.KeepAlivePolicy, cfg.KeepAlive)
-	if err != nil {
-		return nil, err
-	}
 	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, KeepAlivePolicy: keepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
 	if d.sched, err = scheduler.New(schedCfg, engine, d.cache, cfg.Logger); err != nil {
-		d.wasm.Close(context.Background())
+		d.closeEngines(context.Background())
 		return nil, err
 	}
 	handler := api.New(api.Config{Region: cfg.Region, PublicURL: cfg.PublicURL},
@@ -111,6 +111,7 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	d.api = handler
 	if err := handler.RestoreScaling(context.Background()); err != nil {
 		d.sched.Close(context.Background())
+		d.closeEngines(context.Background())
 		return nil, err
 	}
 	d.sched.StartProvisioning(handler) // stopped first by sched.Close
@@ -119,6 +120,15 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	mux.Handle("/", handler)
 	d.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return d, nil
+}
+
+// closeEngines stops the execution engines (the process engine's
+// pre-warmed sandboxes, the wasm runtime) when the daemon cannot start.
+func (d *Daemon) closeEngines(ctx context.Context) {
+	if d.proc != nil {
+		d.proc.Close(ctx)
+	}
+	d.wasm.Close(ctx)
 }
 
 // newRegistry is the node's Prometheus registry: the scheduler's metrics

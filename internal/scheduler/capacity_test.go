@@ -105,8 +105,8 @@ func TestPlanEvictions(t *testing.T) {
 			[]candidate{cand("other", "k2", "b", 512, 0), cand("own", "k1", "a", 256, 0)}, credit{}, memFull, nil, []*pool{p1}},
 		{"memory quota: memory given back by the account counts first", []need{memQuotaNeed(p1, "k1", 1, 256)},
 			[]candidate{cand("mine", "k3", "a", 256, 3)}, credit{accountMB: map[string]int{"a": 256}}, memFull, nil, nil},
-		{"memory quota: too little to evict refuses", []need{memQuotaNeed(p1, "k1", 1, 512)},
-			[]candidate{cand("small", "k3", "a", 128, 3)}, credit{}, memFull, []string{"small"}, []*pool{p1}},
+		{"memory quota: too little to evict refuses and evicts nothing", []need{memQuotaNeed(p1, "k1", 1, 512)},
+			[]candidate{cand("small", "k3", "a", 128, 3)}, credit{}, memFull, nil, []*pool{p1}},
 		{"reservedConcurrency evicts nothing", []need{{pool: p3, key: "k1", usage: usage{account: "a"}, short: shortfall{limitFunction, 1}}},
 			[]candidate{cand("x", "k2", "a", 128, 0)}, credit{}, full, nil, nil},
 	}

@@ -142,6 +142,9 @@ func (pl *planner) forAccountMemory(n need) bool {
 	take := min(want-got, pl.coming.accountMB[a])
 	pl.coming.accountMB[a] -= take
 	got += take
+	// Evict only if that makes room for at least one instance: stopping
+	// idle instances that cannot is pure loss.
+	mark := len(pl.plan.evict)
 	for got < want {
 		c, ok := pl.next(func(c candidate) bool { return c.usage.account == a && c.key != n.key })
 		if !ok {
@@ -149,7 +152,14 @@ func (pl *planner) forAccountMemory(n need) bool {
 		}
 		got += c.usage.memoryMB
 	}
-	return got >= each
+	if got < each {
+		for _, c := range pl.plan.evict[mark:] {
+			pl.used[slices.IndexFunc(pl.cands, func(x candidate) bool { return x.inst == c.inst })] = false
+		}
+		pl.plan.evict = pl.plan.evict[:mark]
+		return false
+	}
+	return true
 }
 
 // next takes the least recently used candidate that ok accepts.

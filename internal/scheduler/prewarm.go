@@ -26,9 +26,10 @@ func (s *Scheduler) SetKeepAlivePolicy(function string, policy KeepAlivePolicy) 
 		}
 	}
 	s.mu.Unlock()
+	policy = s.policyFor(function) // before any pool lock: Scheduler.mu is never held with another
 	for _, p := range pools {
 		p.mu.Lock()
-		p.setPolicyLocked(s.policyFor(function))
+		p.setPolicyLocked(policy)
 		p.mu.Unlock()
 	}
 }
@@ -60,8 +61,8 @@ func (p *pool) setPolicyLocked(policy KeepAlivePolicy) {
 // adaptive policy, and after a release that left the Key idle arms the
 // timer for its pre-warm.
 func (p *pool) observeLocked(kind ActivityKind, now time.Time) {
-	if p.adaptive == nil {
-		return
+	if p.adaptive == nil || p.retired {
+		return // a retired pool's Key was forgotten: do not learn it again
 	}
 	idle := p.idleLocked()
 	p.adaptive.Observe(p.target.Key, Activity{Kind: kind, At: now, Idle: idle, MemoryMB: p.target.Spec.MemoryMB})
@@ -137,7 +138,7 @@ func (p *pool) readyLocked(in *instance, now time.Time) {
 	} else {
 		p.s.metrics.coldStart(p.target.Function, in.kind, took)
 	}
-	if p.adaptive != nil {
+	if p.adaptive != nil && !p.retired {
 		p.adaptive.Observe(p.target.Key, Activity{Kind: Started, At: now, StartTook: took})
 	}
 }

@@ -3,6 +3,8 @@ package process
 import (
 	"testing"
 	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox"
 )
 
 // TestPoolNext checks the refill decision: the pool that lacks the most
@@ -64,6 +66,36 @@ func TestPoolNext(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("next = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPoolKind: which specs may take a pre-warmed sandbox. In the sandbox
+// every pooled runtime is reached on FC's default port, and variables only
+// a starting runtime reads send a spec to a fresh start.
+func TestPoolKind(t *testing.T) {
+	e := &Engine{iso: &isolation{}}
+	tests := []struct {
+		name     string
+		spec     sandbox.Spec
+		wantKind string
+		wantOK   bool
+	}{
+		{"node", sandbox.Spec{Runtime: "nodejs20"}, poolNode, true},
+		{"node on another port", sandbox.Spec{Runtime: "nodejs20", Port: 8080}, poolNode, false},
+		{"node with extra CA certificates", sandbox.Spec{Runtime: "nodejs20", Env: map[string]string{"NODE_EXTRA_CA_CERTS": "/code/ca.pem"}}, poolNode, false},
+		{"python with PYTHONPATH", sandbox.Spec{Runtime: "python3.10", Env: map[string]string{"PYTHONPATH": "/code/lib"}}, poolPython, true},
+		{"python with PYTHONHOME", sandbox.Spec{Runtime: "python3.10", Env: map[string]string{"PYTHONHOME": "/x"}}, poolPython, false},
+		{"custom on the default port", sandbox.Spec{Runtime: "custom.debian12", Port: 9000, Env: map[string]string{"NODE_OPTIONS": "x"}}, poolCustom, true},
+		{"custom on another port", sandbox.Spec{Runtime: "custom.debian12", Port: 8080}, poolCustom, false},
+		{"wasm", sandbox.Spec{Runtime: "wasm.wasip1"}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind, ok := e.poolKind(&tt.spec)
+			if kind != tt.wantKind || ok != tt.wantOK {
+				t.Errorf("poolKind = %q, %v; want %q, %v", kind, ok, tt.wantKind, tt.wantOK)
 			}
 		})
 	}

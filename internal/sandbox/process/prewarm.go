@@ -59,10 +59,10 @@ type assignment struct {
 }
 
 // poolKind returns the pool a spec may take a sandbox from and whether it
-// can use one: a runtime's startup-only variables (NODE_OPTIONS,
-// PYTHON*, LD_*) would be ignored by a runtime that has already started,
-// and a Node.js or Python function must use the port pooled runtimes
-// listen on.
+// can use one: every function must use the port pooled sandboxes are
+// reached on, and a runtime's startup-only variables (NODE_OPTIONS,
+// NODE_EXTRA_CA_CERTS, UV_THREADPOOL_SIZE, NODE_ICU_DATA, PYTHON*, LD_*)
+// would be ignored by a runtime that has already started.
 func (e *Engine) poolKind(spec *sandbox.Spec) (string, bool) {
 	kind := ""
 	switch fc.RuntimeKind(spec.Runtime) {
@@ -71,16 +71,20 @@ func (e *Engine) poolKind(spec *sandbox.Spec) (string, bool) {
 	case fc.KindPython:
 		kind = poolPython
 	case fc.KindCustom:
-		return poolCustom, true
+		kind = poolCustom
 	default:
 		return "", false
 	}
 	if e.iso != nil && spec.Port > 0 && spec.Port != fc.DefaultPort {
 		return kind, false
 	}
+	if kind == poolCustom {
+		return kind, true // the user's server starts at claim, with its environment
+	}
 	for k := range spec.Env {
-		if k == "NODE_OPTIONS" || strings.HasPrefix(k, "LD_") ||
-			strings.HasPrefix(k, "PYTHON") && k != "PYTHONPATH" {
+		switch {
+		case k == "NODE_OPTIONS", k == "NODE_EXTRA_CA_CERTS", k == "UV_THREADPOOL_SIZE", k == "NODE_ICU_DATA",
+			strings.HasPrefix(k, "LD_"), strings.HasPrefix(k, "PYTHON") && k != "PYTHONPATH":
 			return kind, false
 		}
 	}
