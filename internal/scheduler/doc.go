@@ -117,8 +117,10 @@
 //
 // The wait bound is min(Config.MaxQueueWait, Target.Timeout). A caller whose
 // context ends while queued gets its context error, wrapped. A failed start
-// fails the waiters that no remaining instance could serve with the start's
-// error (often a *sandbox.InitError, which the API answers as FC's 200 with
+// fails, newest first, its own share of the waiters (its slots) while other
+// instances still start, or every waiter no instance could serve when none
+// does (failedStartRefusals), with the start's error (often a
+// *sandbox.InitError, which the API answers as FC's 200 with
 // x-fc-error-type InitializationError). After a failed start the pool backs
 // off (1s doubling to 1m, reset by a successful start); during the backoff a
 // request that no instance could serve fails at once with the last start

@@ -64,6 +64,19 @@ func unservable(d demand) int {
 	return max(0, d.queued-d.starting*d.slots)
 }
 
+// failedStartRefusals is how many waiters a failed start fails, newest
+// first: with no instance left to serve them, every waiter no starting
+// instance covers; while others still start, only the failed instance's
+// share (its slots), because Config.MaxStarting may hold back starts that
+// would have served the rest, and they keep waiting within their bound.
+func failedStartRefusals(d demand) int {
+	n := unservable(d)
+	if d.starting > 0 {
+		n = min(n, d.slots)
+	}
+	return n
+}
+
 // startPlan splits the instances to start between the provisioned deficit
 // (target minus live provisioned instances, after promotions), demand and
 // headroom. Provisioned starts come first; they serve demand too, so

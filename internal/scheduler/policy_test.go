@@ -77,6 +77,27 @@ func TestInstancesToStart(t *testing.T) {
 	}
 }
 
+func TestFailedStartRefusals(t *testing.T) {
+	tests := []struct {
+		name string
+		d    demand
+		want int
+	}{
+		{"the last start failed: every waiter", demand{queued: 5, slots: 1}, 5},
+		{"others still start: the failed one's share", demand{queued: 47, starting: 3, slots: 1}, 1},
+		{"others still start, several slots each", demand{queued: 47, starting: 3, slots: 4}, 4},
+		{"the starting instances cover everyone", demand{queued: 3, starting: 3, slots: 1}, 0},
+		{"a ready instance serves everyone in time", demand{ready: 1, queued: 9, slots: 1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := failedStartRefusals(tt.d); got != tt.want {
+				t.Errorf("failedStartRefusals(%+v): got %d, want %d", tt.d, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestUnservable(t *testing.T) {
 	tests := []struct {
 		name string

@@ -175,7 +175,10 @@ func (p *pool) startFailed(in *instance, err error) {
 	if in.kind == KindProvisioned {
 		p.provErr = err.Error()
 	}
-	p.refuseUnservableLocked(startError(p.target.Function, in.id, err))
+	err = startError(p.target.Function, in.id, err)
+	for range failedStartRefusals(p.demandLocked()) {
+		p.queue.popBack().fail(err)
+	}
 	p.scaleLocked(now)
 }
 

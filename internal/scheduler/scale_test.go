@@ -1,10 +1,15 @@
 package scheduler
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox"
 )
 
 // These scenarios run under synctest: time is fake.
@@ -172,6 +177,53 @@ func TestMaxStartingBoundsABootStorm(t *testing.T) {
 		}
 		if starts, _ := eng.stats(); starts != 40 {
 			t.Errorf("got %d starts, want 40 (one per request, in rounds of 4)", starts)
+		}
+	})
+}
+
+// failFirstEngine fails its first start early, before any other start ends.
+type failFirstEngine struct {
+	*fakeEngine
+	n atomic.Int32
+}
+
+func (e *failFirstEngine) Start(ctx context.Context, spec *sandbox.Spec) (sandbox.Instance, error) {
+	if e.n.Add(1) == 1 {
+		time.Sleep(10 * time.Millisecond)
+		return nil, errors.New("transient")
+	}
+	return e.fakeEngine.Start(ctx, spec)
+}
+
+// TestFailedStartFailsOnlyItsShare: with boots capped (MaxStarting), one
+// failed start fails only the waiter it would have served; the others are
+// served by the instances still starting and those started after.
+func TestFailedStartFailsOnlyItsShare(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &failFirstEngine{fakeEngine: &fakeEngine{startDelay: 100 * time.Millisecond, invokeDelay: 10 * time.Millisecond, slots: 1}}
+		s, err := New(Config{MaxStarting: 2, TargetUtilization: 1}, eng, &fakeCode{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close(context.Background())
+		tg := target("acct/f", 1)
+		var outs []chan error
+		for i := range 10 {
+			ch := make(chan error, 1)
+			go func() {
+				_, err := s.Invoke(context.Background(), tg, &sandbox.Invocation{RequestID: fmt.Sprint(i)})
+				ch <- err
+			}()
+			outs = append(outs, ch)
+		}
+		failed := 0
+		for _, ch := range outs {
+			if err := <-ch; err != nil {
+				failed++
+			}
+		}
+		if failed != 1 {
+			t.Errorf("%d of 10 requests failed, want 1 (the failed start's share)", failed)
 		}
 	})
 }
