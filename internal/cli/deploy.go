@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/yun-fc/yun/internal/blob"
 	"github.com/yun-fc/yun/internal/client"
 	"github.com/yun-fc/yun/internal/fc"
 )
@@ -52,7 +53,7 @@ func (e *env) deploy(dir string, cmd *cobra.Command, d *deployFlags) error {
 	if err != nil {
 		return err
 	}
-	zipped, err := zipDir(dir)
+	zipped, err := blob.ZipDir(dir)
 	if err != nil {
 		return fmt.Errorf("pack %s: %w", dir, err)
 	}

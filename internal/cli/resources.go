@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/yun-fc/yun/internal/blob"
 	"github.com/yun-fc/yun/internal/client"
 	"github.com/yun-fc/yun/internal/fc"
 )
@@ -179,7 +180,7 @@ func (e *env) layersCommand() *cobra.Command {
 	var runtimes []string
 	var desc string
 	publish := cmdWith("publish LAYER DIR", "Zip DIR and publish it as the layer's next version", 2, func(cmd *cobra.Command, a []string) error {
-		zipped, err := zipDir(a[1])
+		zipped, err := blob.ZipDir(a[1])
 		if err != nil {
 			return fmt.Errorf("pack %s: %w", a[1], err)
 		}

@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yun-fc/yun/internal/blob"
 	"github.com/yun-fc/yun/internal/client"
 	"github.com/yun-fc/yun/internal/fc"
 )
@@ -179,41 +179,11 @@ func (n *Node) CLI(stdin string, args ...string) (stdout, stderr string, code in
 // ZipDir returns the base64 zip of a directory relative to the repository.
 func ZipDir(t *testing.T, dir string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	root := filepath.Join(RepoDir, dir)
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		h, err := zip.FileInfoHeader(info)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		h.Name, h.Method = filepath.ToSlash(rel), zip.Deflate
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
+	data, err := blob.ZipDir(filepath.Join(RepoDir, dir))
 	if err != nil {
 		t.Fatalf("zip %s: %v", dir, err)
 	}
-	return base64.StdEncoding.EncodeToString(buf.Bytes())
+	return base64.StdEncoding.EncodeToString(data)
 }
 
 // ZipFiles returns the base64 zip of in-memory files.

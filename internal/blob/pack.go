@@ -1,4 +1,4 @@
-package cli
+package blob
 
 import (
 	"archive/zip"
@@ -11,11 +11,11 @@ import (
 	"strings"
 )
 
-// zipDir packs a directory into a zip, entries in walk order (sorted), keeping
-// executable bits. Symbolic links and special files are refused: the server
+// ZipDir packs a directory into a code package, the inverse of Unpack:
+// entries in walk order (sorted), keeping executable bits, .git left out. Symbolic links and special files are refused: the server
 // would refuse links that escape anyway, and following them could pack files
 // from outside the directory.
-func zipDir(dir string) ([]byte, error) {
+func ZipDir(dir string) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	root, err := os.OpenRoot(dir)
