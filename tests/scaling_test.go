@@ -308,3 +308,35 @@ func accountOf(t *testing.T, n *node) string {
 	}
 	return parts[3]
 }
+
+// TestQueueBoundsFromServerFlags: `yun server --max-instances 1
+// --max-queue-length 1` holds a function to one instance and one waiting
+// request; two more concurrent requests are refused at once with 429
+// ResourceExhausted.
+func TestQueueBoundsFromServerFlags(t *testing.T) {
+	n := startNode(t, "", "--max-instances", "1", "--max-queue-length", "1")
+	s := newScaling(t, n)
+	createSlow(t, n, "bounded")
+	if _, errs := burst(n, "bounded", "0", 1); errs[0] != nil { // a ready, idle instance
+		t.Fatalf("warm-up: %v", errs[0])
+	}
+	_, errs := burst(n, "bounded", "3000", 4) // one runs, one waits, two are refused
+	served, refused := 0, 0
+	for _, err := range errs {
+		var e *client.Error
+		switch {
+		case err == nil:
+			served++
+		case errors.As(err, &e) && e.Status == http.StatusTooManyRequests && e.Code == fc.CodeResourceExhausted:
+			refused++
+		default:
+			t.Errorf("got %v, want success or 429 %s", err, fc.CodeResourceExhausted)
+		}
+	}
+	if served != 2 || refused != 2 {
+		t.Errorf("got %d served and %d refused, want 2 and 2", served, refused)
+	}
+	if got := len(s.instances("bounded")); got != 1 {
+		t.Errorf("got %d instances, want 1 (--max-instances 1)", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/yun-fc/yun/internal/daemon"
 	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/scheduler"
 )
 
 func (e *env) serverCommand() *cobra.Command {
@@ -52,7 +53,15 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.IntVar(&cfg.Prewarm.Python, "prewarm-python", 1, "pre-warmed Python sandboxes kept ready (0: none unless demand asks)")
 	f.IntVar(&cfg.Prewarm.Custom, "prewarm-custom", 1, "pre-built custom-runtime jails kept ready (0: none unless demand asks)")
 	f.IntVar(&cfg.Prewarm.Max, "prewarm-max", process.DefaultPrewarmMax, "most pre-warmed sandboxes per runtime, recent cold-start demand included (0 with the three above: pre-warming off)")
-	f.IntVar(&cfg.Prewarm.MemoryMB, "prewarm-memory-mb", 256, "memory all pre-warmed sandboxes may hold together, in MB")
+	f.IntVar(&cfg.Prewarm.MemoryMB, "prewarm-memory-mb", process.DefaultPrewarmMemoryMB, "memory all pre-warmed sandboxes may hold together, in MB")
+	sc := &cfg.Scaling
+	f.IntVar(&sc.MaxQueueLength, "max-queue-length", scheduler.DefaultMaxQueueLength, "requests that may wait for a slot per function version; beyond: 429 ResourceExhausted")
+	f.DurationVar(&sc.MaxQueueWait, "max-queue-wait", scheduler.DefaultMaxQueueWait, "longest wait for a slot (never beyond the function's timeout); after it: 503 ResourceThrottled")
+	f.IntVar(&sc.MaxInstances, "max-instances", scheduler.DefaultMaxInstances, "most instances of one function version on this node")
+	f.Float64Var(&sc.StartRate, "start-rate", scheduler.DefaultStartRate, "instance creations per second on this node (token bucket)")
+	f.IntVar(&sc.StartBurst, "start-burst", scheduler.DefaultStartBurst, "instance creations at once on this node (the bucket's size)")
+	f.IntVar(&sc.MaxStarting, "max-starting", 0, "instances of one function version booting at once (0: the node's CPUs, at least 2)")
+	f.Float64Var(&sc.TargetUtilization, "target-utilization", scheduler.DefaultTargetUtilization, "share of an instance's concurrency slots filled before a spare instance starts ahead of demand (1: none)")
 	f.StringVar(&cfg.NATSURL, "nats-url", "", "external NATS JetStream cluster for async invocation (default: embedded, in the data dir)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return cmd

@@ -49,6 +49,11 @@ type Config struct {
 	// without namespaces, seccomp or cgroups. Only for trusted code, or hosts
 	// that cannot isolate.
 	UnsafeNoIsolation bool
+	// Scaling holds the scheduler's tunables: queue bounds, instance caps,
+	// the creation rate and headroom (see scheduler.Config; zero fields take
+	// the scheduler's defaults). KeepAlive, KeepAlivePolicy, NodeMemoryMB
+	// and Metrics in it are ignored: the daemon sets those itself.
+	Scaling scheduler.Config
 	// Prewarm sizes the pools of pre-warmed sandboxes of the process engine
 	// (a Node.js or Python runtime booted ahead, a custom runtime's jail
 	// built ahead), which take most of a cold start's cost off the request.
@@ -110,6 +115,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := scheduler.ParseKeepAlivePolicy(c.KeepAlivePolicy, c.KeepAlive); err != nil {
 		return fmt.Errorf("daemon: KeepAlivePolicy: %w", err)
+	}
+	if err := c.Scaling.Validate(); err != nil {
+		return fmt.Errorf("daemon: Scaling: %w", err)
 	}
 	return nil
 }

@@ -101,7 +101,9 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 		return nil, err
 	}
 	metrics := newRegistry()
-	schedCfg := scheduler.Config{KeepAlive: cfg.KeepAlive, KeepAlivePolicy: keepAlive, NodeMemoryMB: nodeMemoryMB(), Metrics: metrics}
+	schedCfg := cfg.Scaling
+	schedCfg.KeepAlive, schedCfg.KeepAlivePolicy = cfg.KeepAlive, keepAlive
+	schedCfg.NodeMemoryMB, schedCfg.Metrics = nodeMemoryMB(), metrics
 	if d.sched, err = scheduler.New(schedCfg, engine, d.cache, cfg.Logger); err != nil {
 		d.closeEngines(context.Background())
 		return nil, err

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/scheduler"
 )
 
 func newConfig(t *testing.T, dataDir string) Config {
@@ -72,6 +74,8 @@ func TestConfigValidate(t *testing.T) {
 		{"half a key pair", Config{DataDir: "x", AdminAccessKeyID: "K"}, "AdminAccessKeySecret"},
 		{"negative keep-alive", Config{DataDir: "x", KeepAlive: -1}, "KeepAlive"},
 		{"unknown keep-alive policy", Config{DataDir: "x", KeepAlivePolicy: "lru"}, "KeepAlivePolicy"},
+		{"target utilisation beyond 1", Config{DataDir: "x", Scaling: scheduler.Config{TargetUtilization: 1.5}}, "TargetUtilization"},
+		{"negative queue wait", Config{DataDir: "x", Scaling: scheduler.Config{MaxQueueWait: -time.Second}}, "MaxQueueWait"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.cfg.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
