@@ -23,6 +23,9 @@ type Config struct {
 	// server: with one, the generator takes at most one core from Yun and
 	// pays no cross-thread wake-ups per request.
 	GenProcs int
+	// ServerArgs are extra `yun server` flags, e.g. to compare scheduler
+	// settings; the report lists them.
+	ServerArgs []string
 }
 
 // Defaults is the configuration of the committed report.
@@ -48,6 +51,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.KeepAlive, "keep-alive", c.KeepAlive, "yun server --keep-alive")
 	fs.IntVar(&c.MaxInFlight, "max-inflight", c.MaxInFlight, "generator bound on outstanding requests")
 	fs.IntVar(&c.GenProcs, "gen-procs", c.GenProcs, "GOMAXPROCS of the benchmark process during the load")
+	fs.Func("server-arg", "an extra `yun server` flag, e.g. -server-arg=--prewarm-nodejs=4 (repeatable)", func(v string) error {
+		c.ServerArgs = append(c.ServerArgs, v)
+		return nil
+	})
 	fs.Float64Var(&c.Tolerance, "tolerance", c.Tolerance, "allowed per-second P95 as a multiple of the steady P95")
 }
 

@@ -34,12 +34,16 @@ func (r *result) output(env *harness.Env) harness.Output {
 
 func (r *result) writeSetup(d *report.Doc) {
 	c := r.cfg
-	d.Para("A real `yun server` (built from `./cmd/yun`, fresh data directory, `--keep-alive %v`) runs "+
+	flags := fmt.Sprintf("--keep-alive %v", c.KeepAlive)
+	if len(c.ServerArgs) > 0 {
+		flags += " " + strings.Join(c.ServerArgs, " ")
+	}
+	d.Para("A real `yun server` (built from `./cmd/yun`, fresh data directory, `%s`) runs "+
 		"`tests/testdata/functions/node-slow` (nodejs20, memorySize %d MB, cpu %g vCPU, instanceConcurrency %d) with the event "+
 		"`%d`, so every invocation waits %d ms. A scheduler goroutine sends signed InvokeFunction requests at exact, "+
 		"evenly spaced times whatever the answers do (open loop; at most %d outstanding); latency is measured "+
 		"from the scheduled send time, so generator lag counts against Yun, and the lag is reported on its own.",
-		c.KeepAlive, c.MemoryMB, r.fnCPU, c.Concurrency, c.SleepMs, c.SleepMs, c.MaxInFlight)
+		flags, c.MemoryMB, r.fnCPU, c.Concurrency, c.SleepMs, c.SleepMs, c.MaxInFlight)
 	d.Bullets(
 		fmt.Sprintf("warm-up: %v at %g req/s (not judged)", c.Warmup, c.SteadyRate),
 		fmt.Sprintf("steady reference: %v at %g req/s; its P95 is the reference", c.Steady, c.SteadyRate),

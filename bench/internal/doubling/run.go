@@ -61,7 +61,7 @@ func (c Config) stages() []load.Stage {
 
 func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error) {
 	env.Logf("building yun and starting a server")
-	srv, err := env.StartServer(ctx, harness.ServerConfig{Name: "doubling", KeepAlive: cfg.KeepAlive})
+	srv, err := env.StartServer(ctx, harness.ServerConfig{Name: "doubling", KeepAlive: cfg.KeepAlive, Args: cfg.ServerArgs})
 	if err != nil {
 		return nil, err
 	}
