@@ -36,6 +36,7 @@ func TestHostileWasm(t *testing.T) {
 	}{
 		{"InfiniteLoop", testWasmLoop},
 		{"OutOfMemory", testWasmOOM},
+		{"FillTmp", testWasmFillTmp},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +72,32 @@ func testWasmOOM(t *testing.T, s *suite, module []byte) {
 		t.Errorf("hog: got type %q body %s, want UnhandledInvocationError with errorType OutOfMemory", res.ErrorType, res.Body)
 	}
 	s.wasmAnswers(t, "wasm-hog")
+}
+
+// testWasmFillTmp: a guest writing into /tmp until it fails stops at
+// diskSize (the smallest, 512 MB) with ENOSPC. It then removes its file, so
+// the next one gets as far: the space came back.
+func testWasmFillTmp(t *testing.T, s *suite, module []byte) {
+	const diskMB = 512
+	in := wasmFunction(t, "wasm-filltmp", module, 60, 0)
+	in.DiskSize = ptr(diskMB)
+	s.create(t, in)
+	for range 2 {
+		start := time.Now()
+		res := s.invoke(t, "wasm-filltmp", "fill 700")
+		var got struct {
+			Result  string
+			Written int64
+		}
+		if err := json.Unmarshal(res.Body, &got); err != nil || res.ErrorType != "" {
+			t.Fatalf("fill: got type %q body %q, want an answer", res.ErrorType, res.Body)
+		}
+		if got.Result != "ENOSPC" || got.Written > diskMB<<20 || got.Written < (diskMB-1)<<20 {
+			t.Errorf("filling /tmp: %s after %d bytes, want ENOSPC after %d MB", got.Result, got.Written, diskMB)
+		}
+		t.Logf("filled /tmp with %d bytes in %v", got.Written, time.Since(start))
+	}
+	s.wasmAnswers(t, "wasm-filltmp")
 }
 
 // wasmAnswers checks that the server lives and the function name answers.

@@ -14,8 +14,9 @@
 //	        FC_TIMEOUT, FC_REGION, FC_ACCOUNT_ID, FC_QUALIFIER, FC_VERSION_ID,
 //	        FC_INSTANCE_ID, FC_RUNTIME, FC_FUNC_CODE_PATH=/code/, PWD=/code
 //	files   /code (the code package, read-only) and /tmp (the instance's
-//	        own, kept across its invocations); nothing else, no symbolic
-//	        links, no climbing out with ".."
+//	        own, kept across its invocations, at most diskSize: past it
+//	        writes fail with ENOSPC); nothing else, no symbolic links, no
+//	        climbing out with ".."
 //	network none
 //	exit 0  success; anything else is an UnhandledInvocationError with FC's
 //	        error body: errorType ExitError, WasmTrap, OutOfMemory (memory
@@ -52,6 +53,11 @@
 //     tens of thousands of data segments Go's linker emits; see pack.go.
 //   - The guest's directories are confined (fs.go): wazero's own directory
 //     mount follows ".." and symbolic links out of the directory.
+//   - /tmp holds at most diskSize, as a tmpfs of that size would (disk.go):
+//     its invocations' writes, creations and removals keep one count, in
+//     4 KiB blocks, without reading the directory. wazero has no ENOSPC,
+//     so the WASI functions that can grow /tmp turn a refusal into WASI's
+//     NOSPC (nospace.go).
 //   - Stop is idempotent, ends running guests, waits for them (bounded by
 //     its ctx), releases the module and removes the scratch directory; Done
 //     closes when Stop is done.
@@ -61,6 +67,6 @@
 //     Engine only after stopping its instances.
 //
 // Not enforced yet: cpu (a guest runs on a goroutine of Yun, as fast as the
-// Go scheduler lets it), diskSize of /tmp, and lifecycle hooks (Start
-// refuses a spec with an initializer or preStop).
+// Go scheduler lets it: Go has no per-goroutine CPU quota) and lifecycle
+// hooks (Start refuses a spec with an initializer or preStop).
 package wasm

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/yun-fc/yun/internal/sandbox"
 )
@@ -82,7 +81,7 @@ func newRuntime(cache wazero.CompilationCache) (wazero.Runtime, map[string]bool,
 	ctx := context.Background()
 	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
 		WithCompilationCache(cache).WithCloseOnContextDone(true))
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
+	if err := instantiateWASI(ctx, r); err != nil {
 		r.Close(ctx)
 		return nil, nil, fmt.Errorf("instantiate WASI: %w", err)
 	}

@@ -11,11 +11,11 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 )
 
-// mounts returns the guest's file system: codeDir read-only at /code, tmpDir
-// read-write at /tmp, nothing else.
-func mounts(codeDir, tmpDir string) wazero.FSConfig {
+// mounts returns an invocation's file system: codeDir read-only at /code,
+// tmpDir read-write at /tmp and bounded by d (disk.go), nothing else.
+func mounts(codeDir, tmpDir string, d *disk, r *refusal) wazero.FSConfig {
 	code := confined{&sysfs.ReadFS{FS: sysfs.DirFS(codeDir)}}
-	tmp := confined{sysfs.DirFS(tmpDir)}
+	tmp := &diskFS{FS: confined{sysfs.DirFS(tmpDir)}, disk: d, refusal: r}
 	cfg := wazero.NewFSConfig().(sysfs.FSConfig).WithSysFSMount(code, "/code")
 	return cfg.(sysfs.FSConfig).WithSysFSMount(tmp, "/tmp")
 }

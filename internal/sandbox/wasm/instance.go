@@ -25,13 +25,15 @@ type Instance struct {
 	id        string
 	eng       *Engine
 	module    *module
-	config    wazero.ModuleConfig // shared by invocations; each adds env and its streams
+	config    wazero.ModuleConfig // shared by invocations; each adds env, files and its streams
+	codeDir   string
 	env       []envVar
 	memory    *budget // the linear memory its invocations share
 	memoryMB  int
 	timeout   time.Duration
 	maxOutput int    // bytes of stdout a result may have
 	dir       string // scratch dir, the guest's /tmp, removed by Stop
+	disk      *disk  // what dir holds, at most diskSize
 	sink      *sandbox.LogSink
 
 	// ctx ends running guests when the instance stops.
@@ -60,24 +62,24 @@ func (e *Engine) newInstance(id string, spec *sandbox.Spec, mod *module) (*Insta
 		return nil, err
 	}
 	i := &Instance{id: id, eng: e, module: mod, memory: &budget{limit: memoryLimit(spec)}, memoryMB: memoryMB(spec),
-		timeout: invokeTimeout(spec), maxOutput: fc.MaxSyncPayload, dir: dir, sink: startSink(spec.Logs),
-		drained: make(chan struct{}), done: make(chan struct{})}
-	i.config, i.env = guestConfig(codeDir, dir, spec.Handler), environment(spec, id)
+		timeout: invokeTimeout(spec), maxOutput: fc.MaxSyncPayload, codeDir: codeDir, dir: dir,
+		disk: newDisk(diskLimit(spec)), sink: startSink(spec.Logs), drained: make(chan struct{}), done: make(chan struct{})}
+	i.config, i.env = guestConfig(spec.Handler), environment(spec, id)
 	i.ctx, i.cancel = context.WithCancel(context.Background())
 	return i, nil
 }
 
 // guestConfig is what every invocation of the instance shares: argv is the
-// handler, the files /code and /tmp, real clocks and crypto-random numbers.
-// There are no sockets: wazero gives a guest none unless asked to. The
-// environment is not in it: wazero's WithEnv appends to a slice its copies
-// share, so configurations made concurrently from one base that has an
-// environment would write each other's variables.
-func guestConfig(codeDir, tmp, handler string) wazero.ModuleConfig {
+// handler, real clocks and crypto-random numbers. There are no sockets:
+// wazero gives a guest none unless asked to. The environment is not in it:
+// wazero's WithEnv appends to a slice its copies share, so configurations
+// made concurrently from one base that has an environment would write each
+// other's variables. Nor are the files: each invocation has its own view of
+// /tmp, which tells its WASI functions when /tmp was full (nospace.go).
+func guestConfig(handler string) wazero.ModuleConfig {
 	return wazero.NewModuleConfig().
 		WithName(""). // anonymous, so that invocations can run side by side
 		WithArgs(handler).
-		WithFSConfig(mounts(codeDir, tmp)).
 		WithSysWalltime().
 		WithSysNanotime().
 		WithRandSource(rand.Reader)

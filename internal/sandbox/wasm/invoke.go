@@ -68,9 +68,11 @@ func (i *Instance) execute(ctx context.Context, id string, body []byte, log *inv
 		return x
 	}
 	defer x.memory.release()
-	cfg := i.invocationConfig(rctx, id, body, x.out, log)
+	ref := &refusal{}
+	cfg := i.invocationConfig(rctx, id, body, x.out, log, ref)
 	start := time.Now()
-	mod, err := i.eng.runtime.InstantiateModule(experimental.WithMemoryAllocator(rctx, x.memory), i.module.compiled, cfg)
+	mod, err := i.eng.runtime.InstantiateModule(experimental.WithMemoryAllocator(withRefusal(rctx, ref), x.memory),
+		i.module.compiled, cfg)
 	x.elapsed = time.Since(start)
 	if mod != nil { // _start returned without calling proc_exit
 		mod.Close(context.WithoutCancel(rctx))
@@ -81,9 +83,11 @@ func (i *Instance) execute(ctx context.Context, id string, body []byte, log *inv
 }
 
 // invocationConfig is the instance's guest configuration with this
-// invocation's streams, environment and sleep, which ends with ctx.
-func (i *Instance) invocationConfig(ctx context.Context, id string, body []byte, out, log io.Writer) wazero.ModuleConfig {
+// invocation's streams, environment, files (its refusals of a full /tmp
+// noted in ref) and sleep, which ends with ctx.
+func (i *Instance) invocationConfig(ctx context.Context, id string, body []byte, out, log io.Writer, ref *refusal) wazero.ModuleConfig {
 	cfg := i.config.
+		WithFSConfig(mounts(i.codeDir, i.dir, i.disk, ref)).
 		WithStdin(bytes.NewReader(body)).
 		WithStdout(out).
 		WithStderr(log).

@@ -55,6 +55,16 @@ func memoryLimit(spec *sandbox.Spec) uint64 {
 	return min(uint64(memoryMB(spec))<<20, maxPages*pageSize)
 }
 
+// diskLimit is the size of the instance's /tmp in bytes: diskSize, FC's
+// default if unset.
+func diskLimit(spec *sandbox.Spec) int64 {
+	mb := spec.DiskMB
+	if mb <= 0 {
+		mb = fc.DefaultDiskSize
+	}
+	return int64(mb) << 20
+}
+
 // invokeTimeout is the spec's per-invocation timeout, FC's default if unset.
 func invokeTimeout(spec *sandbox.Spec) time.Duration {
 	if spec.Timeout > 0 {

@@ -13,6 +13,10 @@
 //	sleep        sleep for an hour
 //	hog          allocate memory until the runtime gives up
 //	files        try the file system and answer what worked, one a line
+//	fill N       append 1 MiB blocks to /tmp/fill until an error or N MiB;
+//	             answer the error (ENOSPC or its text, "ok" for none) and
+//	             the bytes written
+//	rm NAME      remove /tmp/NAME
 //
 // Build it with GOOS=wasip1 GOARCH=wasm.
 package main
@@ -23,6 +27,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -67,6 +72,14 @@ func run(cmd, arg string) string {
 		return hog()
 	case "files":
 		return files()
+	case "fill":
+		n, _ := strconv.Atoi(arg)
+		return fill(n)
+	case "rm":
+		if err := os.Remove("/tmp/" + arg); err != nil {
+			return err.Error()
+		}
+		return "removed"
 	}
 	return "unknown command " + cmd
 }
@@ -123,4 +136,29 @@ func readBack(name, want string) error {
 		err = errors.New("read " + strconv.Quote(string(got)))
 	}
 	return err
+}
+
+func fill(mb int) string {
+	f, err := os.OpenFile("/tmp/fill", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return outcome(err) + " 0"
+	}
+	defer f.Close()
+	block := make([]byte, 1<<20)
+	written := 0
+	for range mb {
+		n, err := f.Write(block)
+		written += n
+		if err != nil {
+			return outcome(err) + " " + strconv.Itoa(written)
+		}
+	}
+	return "ok " + strconv.Itoa(written)
+}
+
+func outcome(err error) string {
+	if errors.Is(err, syscall.ENOSPC) {
+		return "ENOSPC"
+	}
+	return err.Error()
 }
