@@ -45,6 +45,11 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 	}
 	if d.isolation == "" {
 		d.isolation = "sandboxed: namespaces, seccomp, cgroups, read-only root"
+		if userns, why := proc.UserNamespaces(); userns {
+			d.isolation += ", a user namespace per instance"
+		} else if why != nil {
+			d.isolation += fmt.Sprintf(" (no user namespaces: %v)", why)
+		}
 	}
 	d.proc = proc
 	return sandbox.Router{proc, d.wasm}, nil

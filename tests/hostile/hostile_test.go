@@ -29,18 +29,21 @@ const callDeadline = 2 * time.Minute
 
 // suite is one server and the functions deployed on it.
 type suite struct {
-	n *node
-	c *client.Client
+	n      *node
+	c      *client.Client
+	userNS bool // the host gives each instance a user namespace
 }
 
 // TestHostile runs every hostile function against one server, checking
 // after each that the control function still answers and the server lives.
 func TestHostile(t *testing.T) {
-	if _, err := jail.Probe(t.TempDir()); err != nil {
+	h, err := jail.Probe(t.TempDir())
+	if err != nil {
 		t.Skipf("this host cannot sandbox, so yun server would refuse process runtimes: %v", err)
 	}
 	n := startNode(t)
 	s := &suite{n: n, c: n.Client()}
+	s.userNS, _ = h.UserNamespaces()
 	s.create(t, function(t, "control", nodeRuntime, "control"))
 	cases := []struct {
 		name string
@@ -55,6 +58,7 @@ func TestHostile(t *testing.T) {
 		{"InternetAccess", testInternetAccess},
 		{"Syscalls", testSyscalls},
 		{"Setuid", testSetuid},
+		{"UserNamespace", testUserNamespace},
 		{"WritesOutsideTmp", testWrites},
 		{"Processes", testProcesses},
 	}
@@ -295,16 +299,68 @@ func testNetwork(t *testing.T, s *suite) {
 	}
 }
 
-// testSyscalls: mount, ptrace, unshare, setns, chroot, setuid(0) fail.
+// testSyscalls: mount, ptrace, unshare, setns, chroot, setuid(0) fail. In
+// the instance's own user namespace uid 0 does not exist: setuid(0) is
+// EINVAL there.
 func testSyscalls(t *testing.T, s *suite) {
 	s.create(t, function(t, "syscalls", pythonRuntime, "syscalls"))
 	var got map[string]string
 	s.invokeJSON(t, "syscalls", "", &got)
 	for _, call := range []string{"mount", "umount", "unshare_user", "unshare_mount", "setns", "ptrace_child",
 		"ptrace_parent", "chroot", "setuid_root"} {
-		if r := got[call]; r != "EPERM" {
-			t.Errorf("%s = %q, want EPERM", call, r)
+		want := "EPERM"
+		if call == "setuid_root" && s.userNS {
+			want = "EINVAL"
 		}
+		if r := got[call]; r != want {
+			t.Errorf("%s = %q, want %s", call, r, want)
+		}
+	}
+}
+
+// testUserNamespace: the function runs in a user namespace of its own that
+// maps its uid and gid only, to themselves (not the initial namespace's
+// "0 0 4294967295"), with setgroups denied, no capability in any set, and it
+// cannot make itself another (where it would be root).
+func testUserNamespace(t *testing.T, s *suite) {
+	if !s.userNS {
+		t.Skip("this host gives instances no user namespace")
+	}
+	s.create(t, function(t, "userns", pythonRuntime, "userns"))
+	var got struct {
+		UID, GID       int
+		UIDMap, GIDMap [][]string
+		Setgroups      string
+		Caps           map[string]string
+		UnshareUser    string
+	}
+	s.invokeJSON(t, "userns", "", &got)
+	if got.UID == 0 || got.GID == 0 {
+		t.Errorf("uid %d gid %d, want non-root", got.UID, got.GID)
+	}
+	for _, m := range []struct {
+		name string
+		id   int
+		got  [][]string
+	}{{"uid_map", got.UID, got.UIDMap}, {"gid_map", got.GID, got.GIDMap}} {
+		id := strconv.Itoa(m.id)
+		if want := [][]string{{id, id, "1"}}; fmt.Sprint(m.got) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", m.name, m.got, want)
+		}
+	}
+	if got.Setgroups != "deny" {
+		t.Errorf("setgroups = %q, want deny", got.Setgroups)
+	}
+	for set, v := range got.Caps {
+		if v != "0000000000000000" {
+			t.Errorf("%s = %s, want none", set, v)
+		}
+	}
+	if len(got.Caps) != 5 {
+		t.Errorf("capability sets %v, want 5", got.Caps)
+	}
+	if got.UnshareUser != "EPERM" {
+		t.Errorf("unshare(CLONE_NEWUSER) = %q, want EPERM", got.UnshareUser)
 	}
 }
 

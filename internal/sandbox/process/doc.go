@@ -7,6 +7,8 @@
 //
 // By default (Config.Isolation = IsolationSandbox) every instance runs in a
 // jail (package jail): its own PID, mount, IPC, UTS and network namespaces,
+// the runtime in a user namespace of its own where the host allows it
+// (mapping only the instance's uid; New logs a warning where it does not),
 // its own unprivileged uid, no capabilities, no_new_privs, a seccomp filter,
 // a read-only root of the host's runtime directories, the code read-only at
 // /code, the function's layers merged read-only at /opt (overlayfs, the

@@ -67,6 +67,7 @@ func New(cfg Config) (*Engine, error) {
 		e.pool = newPool(e, cfg.Prewarm)
 	}
 	e.log.Info("process engine ready", "runDir", cfg.RunDir, "isolation", cfg.Isolation, "cgroup", e.cgroupVersion(),
+		"userns", e.iso != nil && e.iso.userNS,
 		"node", e.node.path, "python", e.python.path, "runtimes", strings.Join(e.runtimes, ","))
 	return e, nil
 }
@@ -81,6 +82,15 @@ func (e *Engine) cgroupVersion() int {
 
 // Isolated says whether instances run in the sandbox.
 func (e *Engine) Isolated() bool { return e.iso != nil }
+
+// UserNamespaces says whether sandboxed instances run in a user namespace
+// of their own, and if the host has none, why (jail.Host.UserNamespaces).
+func (e *Engine) UserNamespaces() (bool, error) {
+	if e.iso == nil {
+		return false, nil
+	}
+	return e.iso.host.UserNamespaces()
+}
 
 // Runtimes lists the runtime names this node can run.
 func (e *Engine) Runtimes() []string { return slices.Clone(e.runtimes) }

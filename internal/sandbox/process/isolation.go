@@ -32,6 +32,7 @@ const shmMax = 64 << 20
 // isolation is the engine's side of the sandbox, made once by New.
 type isolation struct {
 	host         *jail.Host
+	userNS       bool        // each program in a user namespace of its own (jail.Spec.UserNamespace)
 	binds        []jail.Bind // the host's runtime directories and /etc files
 	links        []jail.Link
 	bootstrapDir string
@@ -52,6 +53,10 @@ func newIsolation(cfg Config, log *slog.Logger, interpreters ...string) (*isolat
 	}
 	iso := &isolation{host: host, bootstrapDir: filepath.Join(cfg.RunDir, "bootstrap"),
 		uids: newIDPool(cfg.FirstUID, maxUIDs), cgroupPrefix: cgroupPrefix(cfg.RunDir), maxProcesses: cfg.MaxProcesses}
+	var why error
+	if iso.userNS, why = host.UserNamespaces(); !iso.userNS {
+		log.Warn("instances run without a user namespace of their own", "reason", why)
+	}
 	n, err := host.CleanCgroups(iso.cgroupPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("clean leftover cgroups: %w", err)
@@ -110,7 +115,7 @@ func (iso *isolation) jailSpec(p *launchPlan, argv, env []string) (*jail.Spec, e
 	s := &jail.Spec{
 		Root: p.rootDir, Binds: slices.Clone(iso.binds), Links: iso.links, Files: append(jail.IdentityFiles(host, p.uid, p.uid), iso.internet.files()...),
 		TmpBytes: diskBytes(p.spec), ShmBytes: min(shmMax, iso.limits(p.spec).MemoryBytes),
-		Hostname: host, UID: p.uid, GID: p.uid, Argv: argv, Env: env, Dir: codeMount,
+		Hostname: host, UID: p.uid, GID: p.uid, Argv: argv, Env: env, Dir: codeMount, UserNamespace: iso.userNS,
 	}
 	if w := p.confined.pooled; w != nil {
 		s.Binds = append(s.Binds,

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -83,5 +85,50 @@ func TestLeftoversKilled(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(runDir, "instances", inst.ID())); !os.IsNotExist(err) {
 		t.Errorf("the leftover instance directory survives (stat: %v)", err)
+	}
+}
+
+// TestUserNamespace: an instance, fresh or pre-warmed, runs in a user
+// namespace of its own that maps its uid and gid only, to themselves.
+func TestUserNamespace(t *testing.T) {
+	code := t.TempDir()
+	src := "import os\ndef handler(event, context):\n" +
+		"    return [os.getuid(), open('/proc/self/uid_map').read().split(), open('/proc/self/gid_map').read().split()]\n"
+	if err := os.WriteFile(filepath.Join(code, "index.py"), []byte(src), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	for _, pooled := range []bool{false, true} {
+		t.Run(map[bool]string{false: "fresh", true: "pre-warmed"}[pooled], func(t *testing.T) {
+			var e *process.Engine
+			if pooled {
+				e = newPooledEngine(t, process.IsolationSandbox)
+				awaitReady(t, e, "python")
+			} else {
+				e = newEngine(t, process.IsolationSandbox)
+			}
+			if ok, why := e.UserNamespaces(); !ok {
+				t.Skipf("no user namespaces here: %v", why)
+			}
+			inst := startSpec(t, e, &sandbox.Spec{Runtime: "python3", Handler: "index.handler", CodeDir: code, MemoryMB: 128})
+			if hits := poolOf(e, "python").Hits; pooled && hits != 1 {
+				t.Fatalf("pool hits %d, want 1", hits)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := inst.Invoke(ctx, &sandbox.Invocation{RequestID: "userns", Body: []byte("{}")})
+			if err != nil || res.ErrorType != "" {
+				t.Fatalf("Invoke = %+v, %v", res, err)
+			}
+			var uid int
+			var uidMap, gidMap []string
+			if err := json.Unmarshal(res.Body, &[]any{&uid, &uidMap, &gidMap}); err != nil {
+				t.Fatalf("answer %s: %v", res.Body, err)
+			}
+			id := strconv.Itoa(uid)
+			want := []string{id, id, "1"}
+			if !slices.Equal(uidMap, want) || !slices.Equal(gidMap, want) {
+				t.Errorf("uid %d: uid_map %q gid_map %q, want %q", uid, uidMap, gidMap, want)
+			}
+		})
 	}
 }

@@ -1,9 +1,10 @@
 // Package jail confines one process tree on Linux: its own PID, mount, IPC,
-// UTS and network namespaces, a read-only root made of the host's runtime
-// directories, an unprivileged uid/gid with no capabilities, no_new_privs and
-// a seccomp filter, inside a cgroup that limits memory (no swap), CPU and the
-// number of processes. The process engine (package process) runs every
-// instance in one.
+// UTS and network namespaces, the program in a user namespace of its own
+// where the host allows it (Spec.UserNamespace, userns_linux.go), a
+// read-only root made of the host's runtime directories, an unprivileged
+// uid/gid with no capabilities, no_new_privs and a seccomp filter, inside a
+// cgroup that limits memory (no swap), CPU and the number of processes. The
+// process engine (package process) runs every instance in one.
 //
 // A jail is started by re-running the current executable as the jail's
 // init: Command builds an exec.Cmd whose child is /proc/self/exe with argv[0]
@@ -19,7 +20,8 @@
 //	Cgroup.Add(pid)
 //	Launch.Release: write spec, close   →  mounts, pivot_root, lo up, hostname,
 //	                                       drop privileges, seccomp, start the
-//	                                       program
+//	                                       program (through a second stage
+//	                                       in its user namespace)
 //	read fd 4 until EOF                 ←  close fd 4 (a report instead if
 //	                                       anything failed)
 //	                                       reap orphans, forward signals, exit
@@ -43,7 +45,10 @@
 //     vanish with its mount namespace. Cgroups are the only host state a jail
 //     leaves, and Cgroup.Remove and Host.CleanCgroups remove them.
 //   - The init and the program run with the jail's uid, no capabilities in
-//     any set, no_new_privs and the seccomp filter (seccomp_linux.go).
+//     any set, no_new_privs and the seccomp filter (seccomp_linux.go). With
+//     Spec.UserNamespace the program is in a user namespace that maps only
+//     that uid and gid and owns none of the jail's other namespaces; the
+//     init and the namespaces it made stay in the initial one.
 //   - Host (made by Probe) has checked, by building a real jail, that this
 //     machine can do all of the above; without it nothing here is attempted.
 //

@@ -37,13 +37,26 @@ type report struct {
 	Error string `json:"error,omitempty"`
 }
 
-// init takes over the process when it is a jail's init. For any other
-// process it is one string comparison.
+// init takes over the process when it is a jail's init or the second stage
+// of its program (userns_linux.go). For any other process it is a string
+// comparison or two.
 func init() {
-	if len(os.Args) > 0 && os.Args[0] == initArg0 {
-		os.Exit(initMain())
+	if len(os.Args) == 0 {
+		return
+	}
+	switch os.Args[0] {
+	case initArg0:
+		exit(initMain())
+	case stage2Arg0:
+		exit(stage2Main())
 	}
 }
+
+// exit ends the init or stage 2 at once. os.Exit would, in a binary built
+// with the race detector, first wait a second (GORACE atexit_sleep_ms) for
+// reports still being written, which made every jail of a -race test a
+// second slower, and two with stage 2; a race found is reported when found.
+func exit(code int) { unix.Exit(code) }
 
 // initMain builds the jail, starts the program and stays as its pid 1; it
 // returns the program's exit status, or a failure's.
@@ -73,21 +86,61 @@ func initMain() int {
 	if err != nil {
 		return fail(rep, stageSetup, err)
 	}
-	if spec.Check {
-		json.NewEncoder(rep).Encode(report{})
-		return 0
-	}
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
-	child, err := syscall.ForkExec(prog, spec.Argv, &syscall.ProcAttr{
-		Env: spec.Env, Files: []uintptr{0, 1, 2},
+	start := startProgram
+	if spec.UserNamespace {
+		start = startInUserNS
+	}
+	child, err := start(spec, prog)
+	if err != nil {
+		return fail(rep, stageSetup, err)
+	}
+	if spec.Check {
+		return checked(rep, child, signals)
+	}
+	rep.Close() // the program (or stage 2 until its execve) holds the other end
+	return supervise(child, signals)
+}
+
+// startProgram drops the init's privileges and starts the program with
+// them, in the init's user namespace. It returns the program's pid, or 0 in a
+// Check.
+func startProgram(s *Spec, prog string) (int, error) {
+	if err := dropPrivileges(s.UID, s.GID); err != nil {
+		return 0, err
+	}
+	if err := installFilter(); err != nil {
+		return 0, err
+	}
+	if s.Check {
+		return 0, nil
+	}
+	child, err := syscall.ForkExec(prog, s.Argv, &syscall.ProcAttr{
+		Env: s.Env, Files: []uintptr{0, 1, 2},
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
 	if err != nil {
-		return fail(rep, stageExec, fmt.Errorf("exec %s: %w", spec.Argv[0], err))
+		return 0, &execError{fmt.Errorf("exec %s: %w", s.Argv[0], err)}
 	}
-	rep.Close() // EOF: the program runs
-	return supervise(child, signals)
+	return child, nil
+}
+
+// checked ends a Check: it reports success once stage 2, if there is one
+// (child is not 0), has gone through its steps too. Stage 2 reports its own
+// failures and exits 126.
+func checked(rep *os.File, child int, signals <-chan os.Signal) int {
+	if child != 0 {
+		switch status := supervise(child, signals); status {
+		case 0:
+		case 126:
+			return status
+		default:
+			return fail(rep, stageSetup, fmt.Errorf("stage 2 exited with status %d", status))
+		}
+	}
+	json.NewEncoder(rep).Encode(report{})
+	return 0
 }
 
 // readSpec reads the Spec, the first JSON value on the spec descriptor. A
@@ -132,8 +185,8 @@ func build(s *Spec) error {
 	return nil
 }
 
-// enter turns the built jail into the program's, up to the last step before
-// it starts the program, and returns the program's path.
+// enter moves into the program's working directory and returns the
+// program's path.
 func enter(s *Spec) (string, error) {
 	if err := unix.Chdir(s.Dir); err != nil {
 		return "", fmt.Errorf("chdir %s: %w", s.Dir, err)
@@ -142,13 +195,11 @@ func enter(s *Spec) (string, error) {
 	if err != nil {
 		return "", &execError{err}
 	}
-	if err := dropPrivileges(s.UID, s.GID); err != nil {
-		return "", err
-	}
-	return prog, installFilter()
+	return prog, nil
 }
 
-// execError marks a failure to find the program: the program's, not the jail's.
+// execError marks a failure to find or execute the program: the program's,
+// not the jail's.
 type execError struct{ err error }
 
 func (e *execError) Error() string { return e.err.Error() }

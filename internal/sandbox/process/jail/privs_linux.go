@@ -15,14 +15,19 @@ import (
 // SIGKILL when the host's engine dies (a change of uid clears that signal, so
 // it is set again after). The bounding set needs CAP_SETPCAP: it goes first.
 func dropPrivileges(uid, gid int) error {
+	if err := unix.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	return changeUser(uid, gid)
+}
+
+// changeUser is dropPrivileges but for the supplementary groups.
+func changeUser(uid, gid int) error {
 	if err := dropBoundingSet(); err != nil {
 		return err
 	}
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
 		return fmt.Errorf("clear ambient capabilities: %w", err)
-	}
-	if err := unix.Setgroups(nil); err != nil {
-		return fmt.Errorf("setgroups: %w", err)
 	}
 	if err := unix.Setresgid(gid, gid, gid); err != nil {
 		return fmt.Errorf("setresgid %d: %w", gid, err)

@@ -16,13 +16,17 @@ var ErrUnsupported = errors.New("process isolation is not possible on this host"
 type Host struct {
 	cgroups cgroupDriver
 	netns   *os.File // the network namespace of Yun, where Dial returns to
+	noUser  error    // why jails cannot have Spec.UserNamespace; nil if they can
 }
 
 // Probe checks that this host can run jails and returns it: root, the
 // memory, cpu and pids cgroup controllers, and a trial jail built in scratch
 // (an empty directory Probe may use and leaves empty) that goes through
-// every step up to execve. Its error wraps ErrUnsupported and says what is
-// missing.
+// every step up to execve, its program in a user namespace of its own. If
+// only that fails (no user namespaces here: user.max_user_namespaces is 0,
+// or a container runtime refuses them), a second trial without it decides,
+// and UserNamespaces says why not. Its error wraps ErrUnsupported and says
+// what is missing.
 func Probe(scratch string) (*Host, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: Yun is not running as root (uid %d)", ErrUnsupported, os.Geteuid())
@@ -39,12 +43,18 @@ func Probe(scratch string) (*Host, error) {
 	if h.netns, err = os.Open("/proc/self/ns/net"); err != nil {
 		return nil, fmt.Errorf("%w: network namespace: %v", ErrUnsupported, err)
 	}
-	if err := h.trial(scratch); err != nil {
-		h.netns.Close()
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	if h.noUser = h.trial(scratch, true); h.noUser != nil {
+		if err := h.trial(scratch, false); err != nil {
+			h.netns.Close()
+			return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		}
 	}
 	return h, nil
 }
+
+// UserNamespaces says whether jails here can have Spec.UserNamespace, and
+// if not, why.
+func (h *Host) UserNamespaces() (bool, error) { return h.noUser == nil, h.noUser }
 
 // CgroupVersion is 1 or 2.
 func (h *Host) CgroupVersion() int { return h.cgroups.version() }
@@ -84,7 +94,10 @@ func (h *Host) CleanCgroups(prefix string) (int, error) {
 }
 
 // trial starts a jail that stops just before execve, in a cgroup.
-func (h *Host) trial(scratch string) error {
+func (h *Host) trial(scratch string, userNS bool) error {
+	if userNS && noUserNamespaces() {
+		return errors.New("user namespaces are disabled (user.max_user_namespaces is 0)")
+	}
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return err
 	}
@@ -98,7 +111,8 @@ func (h *Host) trial(scratch string) error {
 		return err
 	}
 	spec := &Spec{Root: root, Binds: binds, Links: links, Files: IdentityFiles("probe", 65534, 65534),
-		Hostname: "probe", UID: 65534, GID: 65534, Argv: []string{"/probe"}, Dir: "/tmp", TmpBytes: 1 << 20, Check: true}
+		Hostname: "probe", UID: 65534, GID: 65534, Argv: []string{"/probe"}, Dir: "/tmp", TmpBytes: 1 << 20,
+		UserNamespace: userNS, Check: true}
 	cg, err := h.NewCgroup("probe-"+filepath.Base(root), Limits{MemoryBytes: 64 << 20, CPU: 1, Pids: 16})
 	if err != nil {
 		return err
@@ -122,4 +136,10 @@ func (h *Host) run(spec *Spec, cg *Cgroup) error {
 		return err
 	}
 	return l.Release()
+}
+
+// noUserNamespaces says whether the kernel allows no user namespace at all.
+func noUserNamespaces() bool {
+	b, err := os.ReadFile("/proc/sys/user/max_user_namespaces")
+	return err == nil && strings.TrimSpace(string(b)) == "0"
 }

@@ -38,6 +38,12 @@ type Spec struct {
 	// (Launch.Exec) before it starts a program: a pre-warmed jail whose
 	// program is not known yet. Argv, Env and Dir are then unused.
 	Deferred bool
+	// UserNamespace starts the program in a user namespace of its own, in
+	// which only UID and GID are mapped (to themselves): its view and its
+	// rights are the same, but no capability it could gain there reaches the
+	// jail's other namespaces, which the initial user namespace owns
+	// (userns_linux.go). Host.UserNamespaces says whether this host can.
+	UserNamespace bool
 	// Check makes the init stop after the last step before execve and report
 	// success instead: Probe uses it to test what the host allows.
 	Check bool

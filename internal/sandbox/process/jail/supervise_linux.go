@@ -3,6 +3,7 @@ package jail
 import (
 	"os"
 	"syscall"
+	"time"
 )
 
 // supervise is the init's life after it started the program: pid 1 of the
@@ -30,12 +31,23 @@ func supervise(child int, signals <-chan os.Signal) int {
 	}
 }
 
-// forward sends the signals the init receives to the program.
+// forward sends the signals the init receives to the program. A program
+// in a user namespace keeps the host's root uid for its first milliseconds
+// (stage 2, userns_linux.go), when the init, already the jail's user, may
+// not signal it: such a signal is tried again for up to forwardRetry.
 func forward(child int, signals <-chan os.Signal) {
 	for sig := range signals {
-		syscall.Kill(child, sig.(syscall.Signal))
+		for deadline := time.Now().Add(forwardRetry); ; time.Sleep(time.Millisecond) {
+			err := syscall.Kill(child, sig.(syscall.Signal))
+			if err != syscall.EPERM || time.Now().After(deadline) {
+				break
+			}
+		}
 	}
 }
+
+// forwardRetry bounds the retries of a signal the program cannot receive yet.
+const forwardRetry = time.Second
 
 // exitStatus is the program's exit code, or 128+n when signal n killed it,
 // as a shell reports it: pid 1 cannot die of a signal it sends itself.
