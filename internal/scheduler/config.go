@@ -18,9 +18,13 @@ const (
 	DefaultStartRate      = 50 // instance creations per second
 	DefaultStartBurst     = 20
 	// DefaultTargetUtilization is the share of an on-demand instance's
-	// slots that demand fills before the pool starts another, as Knative's
-	// container-concurrency-target-percentage (70%).
-	DefaultTargetUtilization = 0.7
+	// slots that demand fills before the pool starts another: all of them,
+	// so instances start for requests that would otherwise wait and no
+	// spare starts ahead. With cold starts served from pre-warmed sandboxes
+	// in milliseconds, spares cost more than the wait they save: their
+	// boots take CPU from the instances serving a surge (RATIONALE.md,
+	// Elasticity). Knative's container-concurrency-target-percentage is 70%.
+	DefaultTargetUtilization = 1.0
 	// DefaultAccountInstanceQuota is FC's default instance quota of one
 	// account in one region (fc3-api.md §9).
 	DefaultAccountInstanceQuota = 100
@@ -70,7 +74,8 @@ type Config struct {
 	// at least one slot. 1 starts instances only for requests that would
 	// otherwise queue. Provisioned instances are filled to all their slots
 	// first. The spare instances are on-demand ones, reclaimed by the
-	// KeepAlivePolicy once idle. Default 0.7.
+	// KeepAlivePolicy once idle. Default 1: no spares; 0.7 suits runtimes
+	// whose instances start slowly (seconds).
 	TargetUtilization float64
 	// KeepAlivePolicy decides when idle on-demand instances are reclaimed.
 	// Default FixedKeepAlive(KeepAlive).

@@ -45,8 +45,10 @@
 // (see startPlan). A slot that frees and an instance that becomes ready hand
 // themselves straight to the head of the queue.
 //
-// Scale-up keeps headroom, as Knative's target utilisation does, so that a
-// pool grows before its queue forms rather than one instance boot after it:
+// Scale-up may keep headroom, as Knative's target utilisation does, so that
+// a pool grows before its queue forms rather than one instance boot after
+// it (off by default: with pre-warmed sandboxes a boot is milliseconds, and
+// spare boots cost a surge's instances CPU; see Config.TargetUtilization):
 // demand may fill only floor(instanceConcurrency × Config.TargetUtilization)
 // slots (at least one) of each on-demand instance, so desired = provisioned
 // + ceil((in-flight + queued − provisioned slots) / usable slots). A request

@@ -14,14 +14,14 @@ import (
 
 // These scenarios run under synctest: time is fake.
 
-// TestHeadroomStartsBeforeTheQueue: with the default TargetUtilization 0.7
-// and instanceConcurrency 10, the eighth request in flight on one instance
+// TestHeadroomStartsBeforeTheQueue: with TargetUtilization 0.7 and
+// instanceConcurrency 10, the eighth request in flight on one instance
 // starts a second one while it is served at once; packing leaves the spare
 // idle, and its keep-alive reclaims it.
 func TestHeadroomStartsBeforeTheQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		eng := &fakeEngine{startDelay: 100 * time.Millisecond, invokeDelay: 10 * time.Second, slots: 10}
-		h := newHarness(t, Config{KeepAlive: time.Minute}, eng)
+		h := newHarness(t, Config{KeepAlive: time.Minute, TargetUtilization: 0.7}, eng)
 		defer h.close()
 		tg := target("acct/f", 10)
 		mustInvoke(t, h, tg, "sleep 0s") // one warm instance
