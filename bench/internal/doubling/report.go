@@ -49,7 +49,7 @@ func (r *result) writeSetup(d *report.Doc) {
 		fmt.Sprintf("steady reference: %v at %g req/s; its P95 is the reference", c.Steady, c.SteadyRate),
 		fmt.Sprintf("ramp: %g req/s doubling every %v up to %g req/s", c.StartRate, c.Step, r.stages[len(r.stages)-1].Rate),
 		fmt.Sprintf("instanceConcurrency %d: at %g req/s × %d ms, %g requests are in flight, i.e. at least %g instances "+
-			"(more with the scheduler's headroom, which fills 70%% of an on-demand instance's slots by default); "+
+			"(more while answers are slow, or with `--target-utilization` below 1); "+
 			"with concurrency 1 that would be %g Node.js processes on this machine's cores, which measures process "+
 			"boot under CPU starvation rather than scheduling", c.Concurrency, c.MaxRate, c.SleepMs,
 			c.MaxRate*float64(c.SleepMs)/1000, ceilDiv(c.MaxRate*float64(c.SleepMs)/1000, c.Concurrency),
