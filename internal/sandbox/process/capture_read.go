@@ -2,32 +2,61 @@ package process
 
 import (
 	"bytes"
+	"io"
 	"slices"
+	"syscall"
 )
 
-// run reads lines until the pipe ends, then delivers every open log.
+// run reads lines until the pipe ends, then delivers every open log. Bytes
+// are read and handled under mu, so that begin and end see whether any
+// wait (see quietly).
 func (c *capture) run() {
 	defer close(c.done)
 	defer c.r.Close()
 	buf := make([]byte, maxLine+maxMarker)
-	n := 0
-	for {
-		m, err := c.r.Read(buf[n:])
-		n = c.lines(buf[:n+m])
-		if n == len(buf) {
-			// No newline in maxLine+maxMarker bytes: split the line. A marker
-			// is shorter than maxMarker and ends in '\n', so none is cut.
-			c.line(buf[:maxLine])
-			n = copy(buf, buf[maxLine:])
-		}
-		if err != nil {
-			if n > 0 {
-				c.line(buf[:n])
+	var rerr error
+	for rerr == nil {
+		err := c.rc.Read(func(fd uintptr) bool {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			m, err := syscall.Read(int(fd), buf[c.partial:])
+			switch {
+			case err == syscall.EAGAIN:
+				return false // wait until readable
+			case err == syscall.EINTR:
+				return true
+			case err != nil:
+				rerr = err
+			case m == 0:
+				rerr = io.EOF
 			}
-			c.finish()
-			return
+			c.handle(buf, c.partial+max(m, 0))
+			return true
+		})
+		if err != nil {
+			rerr = err // the drain deadline passed, or r was closed
 		}
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.partial > 0 {
+		c.line(buf[:c.partial])
+		c.partial = 0
+	}
+	c.finishLocked()
+}
+
+// handle handles the n bytes at the front of buf, keeping an unfinished
+// line there (c.partial bytes). Called with mu held.
+func (c *capture) handle(buf []byte, n int) {
+	n = c.lines(buf[:n])
+	if n == len(buf) {
+		// No newline in maxLine+maxMarker bytes: split the line. A marker
+		// is shorter than maxMarker and ends in '\n', so none is cut.
+		c.line(buf[:maxLine])
+		n = copy(buf, buf[maxLine:])
+	}
+	c.partial = n
 }
 
 // lines handles the complete lines of b and moves the rest to its front.
@@ -99,30 +128,39 @@ func (c *capture) marker(m []byte) {
 		return
 	}
 	seq, ok := parseSeq(m[1:])
-	c.mu.Lock()
 	lg, found := c.logs[seq]
-	var sum summary
-	if found && m[0] == 'E' {
-		sum = lg.sum
-		delete(c.logs, seq)
-	}
-	c.mu.Unlock()
 	if !ok || !found {
 		return
 	}
 	switch m[0] {
 	case 'S':
-		c.open = append(c.open, lg)
-		c.show(lg, lg.appendStart(c.scratch[:0]))
+		c.startLocked(lg)
 	case 'E':
-		if lg != c.boot {
-			c.show(lg, lg.appendEnd(c.scratch[:0]))
-			c.show(lg, sum.appendLine(c.scratch[:0]))
-		}
-		c.open = slices.DeleteFunc(c.open, func(o *invLog) bool { return o == lg })
-		lg.deliver()
+		c.endLocked(lg)
 	}
 }
+
+// startLocked opens lg: the lines that follow may be its.
+func (c *capture) startLocked(lg *invLog) {
+	c.open = append(c.open, lg)
+	if c.watched(lg) {
+		c.show(lg, lg.appendStart(c.scratch[:0]))
+	}
+}
+
+// endLocked closes lg and delivers its lines.
+func (c *capture) endLocked(lg *invLog) {
+	delete(c.logs, lg.seq)
+	if lg != c.boot && c.watched(lg) {
+		c.show(lg, lg.appendEnd(c.scratch[:0]))
+		c.show(lg, lg.sum.appendLine(c.scratch[:0]))
+	}
+	c.open = slices.DeleteFunc(c.open, func(o *invLog) bool { return o == lg })
+	lg.deliver()
+}
+
+// watched says whether anyone takes lg's lines: the sink or lg's caller.
+func (c *capture) watched(lg *invLog) bool { return lg.done != nil || c.sink.Load() != nil }
 
 // show forwards a line of the engine's and attributes it to lg.
 func (c *capture) show(lg *invLog, line []byte) {
@@ -133,10 +171,8 @@ func (c *capture) show(lg *invLog, line []byte) {
 	}
 }
 
-// finish delivers every log still registered: the output has ended.
-func (c *capture) finish() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// finishLocked delivers every log still registered: the output has ended.
+func (c *capture) finishLocked() {
 	c.finished = true
 	for seq, lg := range c.logs {
 		lg.deliver()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"github.com/yun-fc/yun/internal/sandbox"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -205,5 +206,66 @@ func TestCaptureBootLog(t *testing.T) {
 	c.closeWriter()
 	if got := string(c.await(c.boot)); got != "starting\ncrashed\n" {
 		t.Errorf("boot log = %q, want %q", got, "starting\ncrashed\n")
+	}
+}
+
+func TestCaptureQuietInvocationWritesNoMarker(t *testing.T) {
+	c, err := newCapture(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.r.Close()
+	defer c.w.Close()
+	// No reader runs, so whatever is written stays in the pipe; the boot
+	// log ends as if its marker had been read.
+	c.mu.Lock()
+	c.endLocked(c.boot)
+	c.mu.Unlock()
+
+	lg := c.begin(phaseInvoke, "req-1", true)
+	got := string(c.end(lg, sum1))
+	want := "FC Invoke Start RequestId: req-1\nFC Invoke End RequestId: req-1\n" + dur1
+	if got != want {
+		t.Errorf("Log = %q, want %q", got, want)
+	}
+	if n := c.unread(); n != 0 {
+		t.Errorf("pipe holds %d bytes after a quiet invocation, want 0 (no marker)", n)
+	}
+	write(t, c, "unread\n")
+	c.begin(phaseInvoke, "req-2", false)
+	if n := c.unread(); n <= len("unread\n") {
+		t.Errorf("pipe holds %d bytes after a begin behind unread output, want a marker after the %d", n, len("unread\n"))
+	}
+}
+
+// TestCaptureHammer runs invocations concurrently, some quiet and some
+// writing lines that name their request id; each log must hold exactly its
+// own lines, whether its start and end were marked or not.
+func TestCaptureHammer(t *testing.T) {
+	c, closeAll := testCapture(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				id := "req-" + string(rune('a'+g)) + "-" + strconv.Itoa(i)
+				lg := c.begin(phaseInvoke, id, true)
+				var own string
+				for j := range i % 3 {
+					line := "line " + strconv.Itoa(j) + " of " + id + "\n"
+					write(t, c, line)
+					own += line
+				}
+				got := string(c.end(lg, sum1))
+				want := "FC Invoke Start RequestId: " + id + "\n" + own + "FC Invoke End RequestId: " + id + "\n" + dur1
+				if got != want {
+					t.Errorf("Log = %q, want %q", got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if sunk := closeAll(); strings.Contains(sunk, "\x00") {
+		t.Errorf("sink got a marker")
 	}
 }
