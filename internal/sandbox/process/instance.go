@@ -41,7 +41,7 @@ type Instance struct {
 	headers http.Header // the common x-fc-* headers, shared read-only by every request
 	capture *capture
 	sink    *sandbox.LogSink
-	memory  *memoryMeter // without the sandbox; in it the cgroup counts
+	memory  *memoryMeter // nil if unreadable
 	jail    *confinement // nil without the sandbox
 	pooled  *prewarmed   // a sandbox made ahead of its function (prewarm.go); else nil
 	held    bool         // port is held in heldPorts until Stop
@@ -189,10 +189,10 @@ func (i *Instance) exec() error {
 		return err
 	}
 	i.pid = i.cmd.Process.Pid
-	if i.jail == nil {
-		if i.memory, err = openMemoryMeter(i.pid); err != nil {
-			i.log.Warn("no memory readings", "err", err)
-		}
+	if i.jail != nil {
+		i.memory = newMemoryMeter(cgroupPeak{i.jail.cgroup})
+	} else if i.memory, err = openMemoryMeter(i.pid); err != nil {
+		i.log.Warn("no memory readings", "err", err)
 	}
 	if i.sink != nil {
 		i.wg.Go(i.sink.Run)
@@ -294,18 +294,15 @@ func (i *Instance) signal(sig syscall.Signal) {
 }
 
 // maxMemory is the peak memory use so far: of the whole cgroup in the
-// sandbox, else the main process's peak RSS (so far, or at exit).
+// sandbox, else the main process's peak RSS (so far, or at exit). While the
+// instance runs, a reading is reused for up to memoryFresh.
 func (i *Instance) maxMemory() int64 {
-	if i.jail != nil && i.hasExited() {
+	switch {
+	case i.hasExited() && i.jail != nil:
 		return i.final.peak
-	}
-	if i.jail != nil {
-		return i.jail.cgroup.Peak()
-	}
-	if i.hasExited() {
+	case i.hasExited():
 		return maxRSS(i.state)
-	}
-	if i.memory == nil {
+	case i.memory == nil:
 		return 0
 	}
 	return i.memory.peak()

@@ -10,37 +10,46 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/yun-fc/yun/internal/sandbox/process/jail"
 )
 
-// memoryFresh is how long a reading is reused. Generating /proc/PID/status
-// costs the kernel some 10 µs, as much as the rest of the engine's share of
-// an invocation; a high-water mark only grows, so a reading this young is
+// memoryFresh is how long a reading is reused. A reading is a syscall (a
+// pread of memory.peak, or /proc/PID/status, which costs the kernel some
+// 10 µs to generate), a visible share of the engine's part of a warm
+// invocation; a high-water mark only grows, so a reading this young is
 // close enough under load and always fresh for sparse invocations.
 const memoryFresh = 50 * time.Millisecond
 
-// memoryMeter reads the peak resident set size of the instance's main
-// process from /proc/PID/status (VmHWM), keeping the file open so that a
-// reading is one pread. It serves instances without the sandbox, where the
-// main process stands for the whole group; sandboxed instances read their
-// cgroup's peak instead.
+// memoryMeter reads an instance's peak memory use at most once per
+// memoryFresh. Its source is the cgroup's memory.peak in the sandbox, else
+// the main process's VmHWM, which stands for the whole group.
 type memoryMeter struct {
 	last   atomic.Int64 // bytes
 	readAt atomic.Int64 // unix nanoseconds of last
 
-	mu  sync.Mutex // guards f and buf
-	f   *os.File
-	buf [4096]byte
+	mu     sync.Mutex // serialises readings with close
+	source peakSource // nil once closed
 }
 
+// peakSource is where a memoryMeter reads: a peak in bytes, 0 if unknown.
+type peakSource interface {
+	peak() int64
+	close()
+}
+
+func newMemoryMeter(s peakSource) *memoryMeter { return &memoryMeter{source: s} }
+
+// openMemoryMeter meters process pid by its VmHWM.
 func openMemoryMeter(pid int) (*memoryMeter, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return nil, fmt.Errorf("memory meter: %w", err)
 	}
-	return &memoryMeter{f: f}, nil
+	return newMemoryMeter(&vmHWM{f: f}), nil
 }
 
-// peak returns the peak RSS in bytes, read at most memoryFresh ago; while
+// peak returns the peak in bytes, read at most memoryFresh ago; while
 // another goroutine reads, the previous reading.
 func (m *memoryMeter) peak() int64 {
 	now := time.Now().UnixNano()
@@ -48,13 +57,11 @@ func (m *memoryMeter) peak() int64 {
 		return m.last.Load()
 	}
 	defer m.mu.Unlock()
-	if m.f == nil {
+	if m.source == nil {
 		return m.last.Load()
 	}
-	if n, err := m.f.ReadAt(m.buf[:], 0); n > 0 || err == nil {
-		if v := parseVmHWM(m.buf[:n]); v > 0 {
-			m.last.Store(v)
-		}
+	if v := m.source.peak(); v > 0 {
+		m.last.Store(v)
 	}
 	m.readAt.Store(now)
 	return m.last.Load()
@@ -63,11 +70,33 @@ func (m *memoryMeter) peak() int64 {
 func (m *memoryMeter) close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.f != nil {
-		m.f.Close()
-		m.f = nil
+	if m.source != nil {
+		m.source.close()
+		m.source = nil
 	}
 }
+
+// vmHWM reads /proc/PID/status, kept open so that a reading is one pread.
+type vmHWM struct {
+	f   *os.File
+	buf [4096]byte
+}
+
+func (v *vmHWM) peak() int64 {
+	n, err := v.f.ReadAt(v.buf[:], 0)
+	if n == 0 && err != nil {
+		return 0
+	}
+	return parseVmHWM(v.buf[:n])
+}
+
+func (v *vmHWM) close() { v.f.Close() }
+
+// cgroupPeak reads the sandbox's cgroup; the confinement closes it.
+type cgroupPeak struct{ c *jail.Cgroup }
+
+func (c cgroupPeak) peak() int64 { return c.c.Peak() }
+func (cgroupPeak) close()        {}
 
 // parseVmHWM finds "VmHWM:\t  1234 kB" and returns bytes; 0 if absent.
 func parseVmHWM(status []byte) int64 {

@@ -40,3 +40,31 @@ func TestMemoryMeterReadsThisProcess(t *testing.T) {
 		t.Errorf("second peak = %d, want at least the first %d (a high-water mark)", second, first)
 	}
 }
+
+// countingSource is a peakSource that counts its readings.
+type countingSource struct {
+	reads int
+	value int64
+}
+
+func (c *countingSource) peak() int64 { c.reads++; return c.value }
+func (c *countingSource) close()      {}
+
+func TestMemoryMeterReusesFreshReadings(t *testing.T) {
+	src := &countingSource{value: 1 << 20}
+	m := newMemoryMeter(src)
+	m.peak()
+	src.value = 2 << 20
+	if got := m.peak(); got != 1<<20 || src.reads != 1 {
+		t.Errorf("second peak within memoryFresh = %d after %d readings, want %d after 1", got, src.reads, 1<<20)
+	}
+	m.readAt.Store(0) // the reading is now old
+	if got := m.peak(); got != 2<<20 || src.reads != 2 {
+		t.Errorf("peak after memoryFresh = %d after %d readings, want %d after 2", got, src.reads, 2<<20)
+	}
+	m.close()
+	m.readAt.Store(0)
+	if got := m.peak(); got != 2<<20 || src.reads != 2 {
+		t.Errorf("peak after close = %d after %d readings, want the last reading %d and no new one", got, src.reads, 2<<20)
+	}
+}
