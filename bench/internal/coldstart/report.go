@@ -60,7 +60,7 @@ func (r *results) report(env *harness.Env) string {
 	d.Heading(2, "How it is measured")
 	d.Bullets(
 		"Node.js and Python: Yun's bootstraps; custom: a bare Node.js HTTP server (`customRuntimeConfig.command` = node /code/server.js) on port 9000; WebAssembly: a Go `wasip1` module writing the time to stdout.",
-		fmt.Sprintf("Functions: memorySize %d MB, diskSize 512 MB, no cpu limit, no initializer. Sandbox on: own PID/mount/IPC/UTS/net namespaces, own uid, seccomp, cgroup.", r.cfg.MemoryMB),
+		fmt.Sprintf("Functions: memorySize %d MB, diskSize 512 MB, no cpu limit, no initializer. Sandbox on: own PID/mount/IPC/UTS/net namespaces, the program in its own user namespace where the host allows it, own uid, seccomp, cgroup.", r.cfg.MemoryMB),
 		"Pre-warmed: a sandbox of the function's kind was booted ahead (Node.js/Python: runtime booted and blocked on its control socket; custom: jail built, init waiting to exec the command). The claim mounts the code read-only on /code, a tmpfs of diskSize on /tmp, sets the cgroup limits, sends the environment; the runtime then loads the handler and listens.",
 		"By hand: `node -e` with an http server, and `python3 -c` with a socket server, exec'd with a clean environment and polled every 0.5 ms until the first HTTP answer. No sandbox, no Yun.",
 		"Idle memory: instances started without the pool, invoked once, idle 1 s. cgroup = memory.usage of the instance's cgroup (page cache it faulted first included); PSS = proportional set size of its processes (shared pages of the runtime divided among their users). WebAssembly: growth of the resident set of the process holding the engine (as Yun would) per idle instance.",
