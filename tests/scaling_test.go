@@ -288,6 +288,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		`yun_cold_starts_total{function="` + accountOf(t, n) + `/measured",kind="on-demand"}`,
 		`yun_instances{function="` + accountOf(t, n) + `/measured",kind="on-demand",state="idle"}`,
 		"yun_node_memory_capacity_megabytes",
+		`yun_prewarm_claims_total{result="hit",runtime="nodejs"}`,
+		`yun_prewarm_sandboxes{runtime="python",state="ready"}`,
+		`yun_prewarm_target{runtime="nodejs"}`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -101,6 +101,9 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 		return nil, err
 	}
 	metrics := newRegistry()
+	if d.proc != nil {
+		metrics.MustRegister(poolMetrics{d.proc})
+	}
 	schedCfg := cfg.Scaling
 	schedCfg.KeepAlive, schedCfg.KeepAlivePolicy = cfg.KeepAlive, keepAlive
 	schedCfg.NodeMemoryMB, schedCfg.Metrics = nodeMemoryMB(), metrics
