@@ -54,6 +54,7 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.IntVar(&cfg.Prewarm.Custom, "prewarm-custom", 1, "pre-built custom-runtime jails kept ready (0: none unless demand asks)")
 	f.IntVar(&cfg.Prewarm.Max, "prewarm-max", process.DefaultPrewarmMax, "most pre-warmed sandboxes per runtime, recent cold-start demand included (0 with the three above: pre-warming off)")
 	f.IntVar(&cfg.Prewarm.MemoryMB, "prewarm-memory-mb", process.DefaultPrewarmMemoryMB, "memory all pre-warmed sandboxes may hold together, in MB")
+	f.StringSliceVar(&cfg.InstanceDeny, "instance-deny", nil, "IPv4 prefixes instances with internet access may not reach, e.g. your LAN: 10.0.0.0/8,192.168.0.0/16 (the host, other instances and 169.254.0.0/16 always are)")
 	sc := &cfg.Scaling
 	f.IntVar(&sc.MaxQueueLength, "max-queue-length", scheduler.DefaultMaxQueueLength, "requests that may wait for a slot per function version; beyond: 429 ResourceExhausted")
 	f.DurationVar(&sc.MaxQueueWait, "max-queue-wait", scheduler.DefaultMaxQueueWait, "longest wait for a slot (never beyond the function's timeout); after it: 503 ResourceThrottled")

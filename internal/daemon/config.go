@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/sandbox/process/egress"
 	"github.com/yun-fc/yun/internal/scheduler"
 )
 
@@ -54,6 +55,11 @@ type Config struct {
 	// the scheduler's defaults). KeepAlive, KeepAlivePolicy, NodeMemoryMB
 	// and Metrics in it are ignored: the daemon sets those itself.
 	Scaling scheduler.Config
+	// InstanceDeny are IPv4 prefixes that instances with internet access may
+	// not reach, besides the host, other instances and link-local (the
+	// cloud metadata service), which are always denied: the operator's LAN
+	// or VPC, e.g. 10.0.0.0/8.
+	InstanceDeny []string
 	// Prewarm sizes the pools of pre-warmed sandboxes of the process engine
 	// (a Node.js or Python runtime booted ahead, a custom runtime's jail
 	// built ahead), which take most of a cold start's cost off the request.
@@ -115,6 +121,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := scheduler.ParseKeepAlivePolicy(c.KeepAlivePolicy, c.KeepAlive); err != nil {
 		return fmt.Errorf("daemon: KeepAlivePolicy: %w", err)
+	}
+	if err := (egress.Config{Deny: c.InstanceDeny}).Validate(); err != nil {
+		return fmt.Errorf("daemon: InstanceDeny: %w", err)
 	}
 	if err := c.Scaling.Validate(); err != nil {
 		return fmt.Errorf("daemon: Scaling: %w", err)

@@ -75,6 +75,7 @@ func TestConfigValidate(t *testing.T) {
 		{"negative keep-alive", Config{DataDir: "x", KeepAlive: -1}, "KeepAlive"},
 		{"unknown keep-alive policy", Config{DataDir: "x", KeepAlivePolicy: "lru"}, "KeepAlivePolicy"},
 		{"target utilisation beyond 1", Config{DataDir: "x", Scaling: scheduler.Config{TargetUtilization: 1.5}}, "TargetUtilization"},
+		{"bad instance deny prefix", Config{DataDir: "x", InstanceDeny: []string{"10.0.0.0/33"}}, "InstanceDeny"},
 		{"negative queue wait", Config{DataDir: "x", Scaling: scheduler.Config{MaxQueueWait: -time.Second}}, "MaxQueueWait"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

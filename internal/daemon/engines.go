@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/yun-fc/yun/internal/sandbox"
 	"github.com/yun-fc/yun/internal/sandbox/process"
+	"github.com/yun-fc/yun/internal/sandbox/process/egress"
 	"github.com/yun-fc/yun/internal/sandbox/wasm"
 )
 
@@ -33,7 +35,8 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 		d.isolation = "NONE: instances run as plain child processes (--unsafe-no-isolation); run only code you trust"
 	}
 	proc, err := newProcessEngine(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger,
-		Isolation: isolation, Prewarm: d.cfg.Prewarm})
+		Isolation: isolation, Prewarm: d.cfg.Prewarm,
+		Internet: egress.Config{Deny: append(slices.Clone(egress.DefaultDeny), d.cfg.InstanceDeny...)}})
 	switch {
 	case errors.Is(err, process.ErrIsolationUnavailable):
 		d.isolation = fmt.Sprintf("process runtimes DISABLED: %v; only WebAssembly runs. Pass --unsafe-no-isolation to run Node.js, Python and custom runtimes without isolation", err)

@@ -134,6 +134,37 @@ func TestInternetAccess(t *testing.T) {
 	}
 }
 
+// TestDenyPrefixes: a prefix in Config.Deny (an operator's LAN) is
+// unreachable from an attached namespace that reaches it without the Deny.
+func TestDenyPrefixes(t *testing.T) {
+	skipUnlessCapable(t)
+	web := newInternet(t)
+	for _, deny := range []bool{true, false} {
+		cfg := Config{Subnet: testSubnet, Owner: t.TempDir()}
+		if deny {
+			cfg.Deny = []string{internetAddr + "/32"}
+		}
+		n, err := Open(cfg)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		ns := newNetns(t)
+		if _, err := n.Attach(ns); err != nil {
+			t.Fatalf("Attach: %v", err)
+		}
+		_, err = httpGetIn(ns, "http://"+internetAddr+":"+web.port+"/")
+		switch {
+		case deny && err == nil:
+			t.Errorf("reached %s, which Deny lists", internetAddr)
+		case !deny && err != nil:
+			t.Errorf("without the Deny, GET %s: %v", internetAddr, err)
+		}
+		if err := n.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+}
+
 // TestCleanLeftovers: Open removes the table a crashed run of the same
 // owner left, and a dead process's, but not a live other owner's.
 func TestCleanLeftovers(t *testing.T) {
