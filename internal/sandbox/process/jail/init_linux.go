@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -67,6 +69,9 @@ func initMain() int {
 	runtime.LockOSThread()
 	unix.CloseOnExec(reportFD)
 	rep := os.NewFile(reportFD, "report")
+	if err := closeInheritedOnExec(reportFD + 1); err != nil {
+		return fail(rep, stageSetup, err)
+	}
 	in := os.NewFile(specFD, "spec")
 	dec := json.NewDecoder(io.LimitReader(in, maxMessage))
 	spec, err := readSpec(dec)
@@ -141,6 +146,26 @@ func checked(rep *os.File, child int, signals <-chan os.Signal) int {
 	}
 	json.NewEncoder(rep).Encode(report{})
 	return 0
+}
+
+// closeInheritedOnExec marks every descriptor from first up close-on-exec.
+// Go opens its own so, but whatever Yun inherited without the flag (a pipe
+// of its parent's, a terminal) would otherwise reach every program through
+// the init.
+func closeInheritedOnExec(first int) error {
+	if err := unix.CloseRange(uint(first), math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir("/proc/self/fd") // kernels before 5.11
+	if err != nil {
+		return fmt.Errorf("list descriptors: %w", err)
+	}
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd >= first {
+			unix.CloseOnExec(fd)
+		}
+	}
+	return nil
 }
 
 // readSpec reads the Spec, the first JSON value on the spec descriptor. A

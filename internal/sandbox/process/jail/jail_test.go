@@ -6,10 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // probeHost returns the host's jail support or skips the test.
@@ -211,6 +214,36 @@ func TestJailExitStatus(t *testing.T) {
 			l.Cmd.Process.Signal(syscall.SIGTERM)
 			if code := exitCode(l.Cmd.Wait()); code != 128+int(syscall.SIGTERM) {
 				t.Errorf("SIGTERM: got status %d, want %d (%s)", code, 128+int(syscall.SIGTERM), out.String())
+			}
+		})
+	}
+}
+
+// TestJailInheritsNoDescriptors: a descriptor the host process holds
+// without close-on-exec (as Yun may inherit from its parent) does not reach
+// the program.
+func TestJailInheritsNoDescriptors(t *testing.T) {
+	h := probeHost(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	const leaked = 100
+	if err := unix.Dup3(int(w.Fd()), leaked, 0); err != nil { // no O_CLOEXEC
+		t.Fatal(err)
+	}
+	defer unix.Close(leaked)
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			forMode(t, h, m.userNS)
+			out, err := runJail(t, h, m.userNS, "/bin/ls", "/proc/self/fd")
+			if err != nil {
+				t.Fatalf("ls: %v: %s", err, out)
+			}
+			if fds := strings.Fields(out); slices.Contains(fds, strconv.Itoa(leaked)) || len(fds) > 4 {
+				t.Errorf("the program holds descriptors %v, want 0, 1, 2 and ls's own", fds)
 			}
 		})
 	}

@@ -78,7 +78,8 @@ func lastCapability() (int, error) {
 }
 
 // clearCapabilities empties the effective, permitted and inheritable sets
-// (a change of uid away from 0 empties the first two already).
+// (a change of uid away from 0 empties the first two already, but not in
+// stage 2, whose capabilities come from its own user namespace).
 func clearCapabilities() error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData

@@ -46,7 +46,7 @@ func Probe(scratch string) (*Host, error) {
 	if h.noUser = h.trial(scratch, true); h.noUser != nil {
 		if err := h.trial(scratch, false); err != nil {
 			h.netns.Close()
-			return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+			return nil, fmt.Errorf("%w: %v (with a user namespace: %v)", ErrUnsupported, err, h.noUser)
 		}
 	}
 	return h, nil

@@ -2,9 +2,12 @@ package jail
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -51,17 +54,20 @@ import (
 // stage2Arg0 is argv[0] of stage 2.
 const stage2Arg0 = "yun-jail-stage2"
 
-// stage2ReportFD is the report descriptor in stage 2.
-const stage2ReportFD = 3
+// Descriptors the init hands to stage 2.
+const (
+	stage2ReportFD = 3 // as reportFD of the init
+	stage2SpecFD   = 4 // its stage2, read until EOF
+)
 
 // stage2Caps are the capabilities stage 2 keeps through its exec, in its
 // own user namespace only, to become the jail's user.
 var stage2Caps = []uintptr{unix.CAP_SETUID, unix.CAP_SETGID, unix.CAP_SETPCAP}
 
-// stage2 is what stage 2 receives on its command line. The program's
-// environment travels as arguments rather than as stage 2's own, so that
-// none of the program's GODEBUG, GOMAXPROCS and the like reaches stage 2's
-// Go runtime.
+// stage2 is what stage 2 receives on stage2SpecFD: not on its command
+// line, which every user of the host can read in /proc/PID/cmdline, nor as
+// its environment, so that none of the program's GODEBUG, GOMAXPROCS and
+// the like reaches stage 2's Go runtime.
 type stage2 struct {
 	check    bool // stop before execve (Spec.Check)
 	uid, gid int
@@ -80,8 +86,17 @@ func (st *stage2) args() []string {
 	return append(append(a, st.argv...), st.env...)
 }
 
-// parseStage2 decodes the command line args made. Its errors do not
-// quote it: it holds the program's environment.
+// encode is st as stage 2 reads it: args joined by NUL bytes, which no
+// argument or environment entry can hold (execve takes C strings).
+func (st *stage2) encode() []byte { return []byte(strings.Join(st.args(), "\x00")) }
+
+// decodeStage2 is the inverse of encode.
+func decodeStage2(data []byte) (*stage2, error) {
+	return parseStage2(strings.Split(string(data), "\x00"))
+}
+
+// parseStage2 decodes the list args made. Its errors do not quote it: it
+// holds the program's environment.
 func parseStage2(a []string) (*stage2, error) {
 	bad := fmt.Errorf("stage 2: malformed command line of %d arguments", len(a))
 	if len(a) < 6 || a[0] != stage2Arg0 || (a[1] != "run" && a[1] != "check") {
@@ -115,9 +130,14 @@ func startInUserNS(s *Spec, prog string) (int, error) {
 		return 0, fmt.Errorf("setgroups: %w", err)
 	}
 	st := &stage2{check: s.Check, uid: s.UID, gid: s.GID, prog: prog, argv: s.Argv, env: s.Env}
-	pid, err := syscall.ForkExec("/proc/self/exe", st.args(), &syscall.ProcAttr{
+	specR, specW, err := os.Pipe()
+	if err != nil {
+		return 0, fmt.Errorf("stage 2: %w", err)
+	}
+	defer specW.Close()
+	pid, err := syscall.ForkExec("/proc/self/exe", []string{stage2Arg0}, &syscall.ProcAttr{
 		Env:   []string{"GOMAXPROCS=1", "GOGC=off"},
-		Files: []uintptr{0, 1, 2, reportFD},
+		Files: []uintptr{0, 1, 2, reportFD, specR.Fd()},
 		Sys: &syscall.SysProcAttr{
 			Cloneflags:  syscall.CLONE_NEWUSER,
 			UidMappings: []syscall.SysProcIDMap{{ContainerID: s.UID, HostID: s.UID, Size: 1}},
@@ -126,12 +146,14 @@ func startInUserNS(s *Spec, prog string) (int, error) {
 			Pdeathsig:   syscall.SIGKILL,
 		},
 	})
-	switch {
-	case err == syscall.E2BIG: // the program's arguments and environment: its own fault
-		return 0, &execError{fmt.Errorf("exec %s: %w", s.Argv[0], err)}
-	case err != nil:
+	specR.Close()
+	if err != nil {
 		return 0, fmt.Errorf("start the program in a user namespace: %w", err)
 	}
+	// Stage 2 reads while this writes (the pipe holds less than an
+	// environment may); if it died, its report says why.
+	specW.Write(st.encode())
+	specW.Close()
 	if err := dropPrivileges(s.UID, s.GID); err != nil {
 		return 0, err
 	}
@@ -148,7 +170,19 @@ func stage2Main() int {
 	runtime.LockOSThread()
 	unix.CloseOnExec(stage2ReportFD)
 	rep := os.NewFile(stage2ReportFD, "report")
-	st, err := parseStage2(os.Args)
+	// Caught, not ignored (an ignored signal stays ignored across execve):
+	// a signal meant for the program that comes before it runs neither
+	// dumps Yun's goroutines into the function's log (SIGQUIT) nor is
+	// mistaken for the program's fault; the init forwards SIGTERM and the
+	// like, which end stage 2 as they would end the program.
+	signal.Notify(make(chan os.Signal, 1), unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
+	spec := os.NewFile(stage2SpecFD, "stage 2 spec")
+	data, err := io.ReadAll(io.LimitReader(spec, maxMessage))
+	spec.Close()
+	if err != nil {
+		return fail(rep, stageSetup, fmt.Errorf("stage 2: read its spec: %w", err))
+	}
+	st, err := decodeStage2(data)
 	if err != nil {
 		return fail(rep, stageSetup, err)
 	}

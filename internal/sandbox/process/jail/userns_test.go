@@ -13,13 +13,13 @@ import (
 
 func TestStage2Args(t *testing.T) {
 	st := &stage2{check: true, uid: 7, gid: 8, prog: "/bin/x", argv: []string{"x", ""}, env: []string{"A=1", "B="}}
-	got, err := parseStage2(st.args())
+	got, err := decodeStage2(st.encode())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.check != st.check || got.uid != st.uid || got.gid != st.gid || got.prog != st.prog ||
 		!slices.Equal(got.argv, st.argv) || !slices.Equal(got.env, st.env) {
-		t.Errorf("parseStage2(args()) = %+v, want %+v", got, st)
+		t.Errorf("decodeStage2(encode()) = %+v, want %+v", got, st)
 	}
 	for _, bad := range [][]string{
 		{stage2Arg0, "run", "7", "8", "/bin/x"},
@@ -38,7 +38,9 @@ func TestStage2Args(t *testing.T) {
 // TestJailSignalDuringStage2 signals the init while stage 2 still has the
 // host's root uid, which the init (already the jail's user) may not
 // signal: the signal must still reach the program. It starts jails until
-// it catches one in that window.
+// it catches one in that window, and checks that stage 2's command line,
+// which every user of the host can read, holds only its marker (not the
+// program's environment).
 func TestJailSignalDuringStage2(t *testing.T) {
 	h := probeHost(t)
 	forMode(t, h, true)
@@ -50,16 +52,20 @@ func TestJailSignalDuringStage2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caught := make(chan bool)
+		caught := make(chan string)
 		go func() { caught <- signalInStage2(l.Cmd.Process.Pid) }()
 		err = l.Exec(&Exec{Argv: spec.Argv, Env: spec.Env, Dir: spec.Dir})
-		if !<-caught {
+		cmdline := <-caught
+		if cmdline == "" {
 			l.Cmd.Process.Kill()
 			l.Cmd.Wait()
 			continue
 		}
 		if err != nil {
 			t.Fatalf("exec: %v", err)
+		}
+		if cmdline != stage2Arg0+"\x00" {
+			t.Errorf("stage 2's command line is %q, want only %q", cmdline, stage2Arg0)
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- l.Cmd.Wait() }()
@@ -78,8 +84,9 @@ func TestJailSignalDuringStage2(t *testing.T) {
 }
 
 // signalInStage2 sends SIGTERM to the init initPID when it sees its child
-// as stage 2 with uid 0, for up to two seconds, and says whether it did.
-func signalInStage2(initPID int) bool {
+// as stage 2 with uid 0, for up to two seconds, and returns the child's
+// command line then, or "" if it never saw it.
+func signalInStage2(initPID int) string {
 	children := "/proc/" + strconv.Itoa(initPID) + "/task/" + strconv.Itoa(initPID) + "/children"
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
 		b, _ := os.ReadFile(children)
@@ -88,9 +95,9 @@ func signalInStage2(initPID int) bool {
 			status, _ := os.ReadFile("/proc/" + pid + "/status")
 			if strings.HasPrefix(string(cmdline), stage2Arg0+"\x00") && strings.Contains(string(status), "\nUid:\t0\t") {
 				syscall.Kill(initPID, syscall.SIGTERM)
-				return true
+				return string(cmdline)
 			}
 		}
 	}
-	return false
+	return ""
 }
