@@ -95,11 +95,14 @@ func (f *diskFile) Truncate(size int64) experimentalsys.Errno {
 	return 0
 }
 
-// Close lets the file's space go if it has no name left.
+// Close lets the file's space go if it has no name left. It closes under
+// the disk's lock: the last close of an unlinked file frees its inode, and
+// a file another invocation created in between could get the same inode
+// number and inherit this one's entry.
 func (f *diskFile) Close() experimentalsys.Errno {
-	errno := f.File.Close()
 	f.fs.disk.mu.Lock()
 	defer f.fs.disk.mu.Unlock()
+	errno := f.File.Close()
 	if !f.closed {
 		f.closed = true
 		f.fs.disk.closed(f.ino, f.node)
