@@ -150,6 +150,9 @@ func (c *capture) startLocked(lg *invLog) {
 
 // endLocked closes lg and delivers its lines.
 func (c *capture) endLocked(lg *invLog) {
+	if c.logs[lg.seq] != lg { // ended already (a forged marker): deliver once
+		return
+	}
 	delete(c.logs, lg.seq)
 	if lg != c.boot && c.watched(lg) {
 		c.show(lg, lg.appendEnd(c.scratch[:0]))
