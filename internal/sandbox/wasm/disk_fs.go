@@ -77,16 +77,7 @@ func (d *diskFS) opened(f experimentalsys.File, st sys.Stat_t, truncFrom int64) 
 
 // Mkdir takes a block for the directory.
 func (d *diskFS) Mkdir(p string, perm fs.FileMode) experimentalsys.Errno {
-	d.disk.mu.Lock()
-	defer d.disk.mu.Unlock()
-	if !d.disk.reserve(diskBlock) {
-		return d.full(p)
-	}
-	errno := d.FS.Mkdir(p, perm)
-	if errno != 0 {
-		d.disk.free(diskBlock)
-	}
-	return errno
+	return d.withBlock(p, func() experimentalsys.Errno { return d.FS.Mkdir(p, perm) })
 }
 
 // Rmdir gives the directory's block back.
@@ -102,12 +93,18 @@ func (d *diskFS) Rmdir(p string) experimentalsys.Errno {
 
 // Link takes a block for the new name.
 func (d *diskFS) Link(oldPath, newPath string) experimentalsys.Errno {
+	return d.withBlock(newPath, func() experimentalsys.Errno { return d.FS.Link(oldPath, newPath) })
+}
+
+// withBlock runs create, which makes the entry p, with a block reserved for
+// it under the disk's lock; the block goes back if create fails.
+func (d *diskFS) withBlock(p string, create func() experimentalsys.Errno) experimentalsys.Errno {
 	d.disk.mu.Lock()
 	defer d.disk.mu.Unlock()
 	if !d.disk.reserve(diskBlock) {
-		return d.full(newPath)
+		return d.full(p)
 	}
-	errno := d.FS.Link(oldPath, newPath)
+	errno := create()
 	if errno != 0 {
 		d.disk.free(diskBlock)
 	}
