@@ -43,7 +43,14 @@ func Probe(scratch string) (*Host, error) {
 	if h.netns, err = os.Open("/proc/self/ns/net"); err != nil {
 		return nil, fmt.Errorf("%w: network namespace: %v", ErrUnsupported, err)
 	}
-	if h.noUser = h.trial(scratch, true); h.noUser != nil {
+	// A failure on a busy host may be passing; the answer holds for the
+	// node's life, so the user-namespace trial gets three tries.
+	for range 3 {
+		if h.noUser = h.trial(scratch, true); h.noUser == nil {
+			break
+		}
+	}
+	if h.noUser != nil {
 		if err := h.trial(scratch, false); err != nil {
 			h.netns.Close()
 			return nil, fmt.Errorf("%w: %v (with a user namespace: %v)", ErrUnsupported, err, h.noUser)
@@ -113,7 +120,10 @@ func (h *Host) trial(scratch string, userNS bool) error {
 	spec := &Spec{Root: root, Binds: binds, Links: links, Files: IdentityFiles("probe", 65534, 65534),
 		Hostname: "probe", UID: 65534, GID: 65534, Argv: []string{"/probe"}, Dir: "/tmp", TmpBytes: 1 << 20,
 		UserNamespace: userNS, Check: true}
-	cg, err := h.NewCgroup("probe-"+filepath.Base(root), Limits{MemoryBytes: 64 << 20, CPU: 1, Pids: 16})
+	// Pids: the init and stage 2 are Go processes whose thread counts vary
+	// with load; with 16 a busy machine's stage 2 could fail to make a
+	// thread (exit 2) and the node would run without user namespaces.
+	cg, err := h.NewCgroup("probe-"+filepath.Base(root), Limits{MemoryBytes: 64 << 20, CPU: 1, Pids: 64})
 	if err != nil {
 		return err
 	}
