@@ -8,24 +8,11 @@ import (
 
 	"github.com/yun-fc/yun/bench/internal/plot"
 	"github.com/yun-fc/yun/bench/internal/report"
+	"github.com/yun-fc/yun/internal/scheduler/replay"
 )
 
-// result mirrors replay.Result's JSON.
-type result struct {
-	Trace       string        `json:"trace"`
-	Policy      string        `json:"policy"`
-	Apps        int           `json:"apps"`
-	Invocations int           `json:"invocations"`
-	Sent        int           `json:"sent"`
-	Failed      int           `json:"failed"`
-	ColdStarts  int           `json:"coldStarts"`
-	Prewarms    int           `json:"prewarms"`
-	Waited      int           `json:"waited"`
-	AppColdP50  float64       `json:"appColdP50"`
-	AppColdP75  float64       `json:"appColdP75"`
-	WastedMBs   float64       `json:"wastedMBs"`
-	Elapsed     time.Duration `json:"elapsedNs"`
-}
+// result is one policy's replay of one trace, as the replay test writes it.
+type result = replay.Result
 
 type results struct {
 	Sample2019 []result `json:"sample2019"`
