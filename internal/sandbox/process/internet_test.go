@@ -37,18 +37,7 @@ exports.handler = async () => {
 // Stop takes the host's side of the link away. (What the access can and
 // cannot reach is package egress's test.)
 func TestInternetAccessWiring(t *testing.T) {
-	e, err := New(Config{RunDir: t.TempDir()})
-	if errors.Is(err, ErrIsolationUnavailable) {
-		t.Skipf("no sandbox on this host: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.iso.internet.close() })
-	code := t.TempDir()
-	if err := os.WriteFile(filepath.Join(code, "index.js"), []byte(netReport), 0o444); err != nil {
-		t.Fatal(err)
-	}
+	e, code := netReportEngine(t, Config{})
 	run := func(t *testing.T, access bool) (sandbox.Instance, map[string][]string, string) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -126,18 +115,7 @@ func TestInternetAccessUnavailable(t *testing.T) {
 	if taken == "" {
 		t.Skip("the host has no IPv4 route besides the default one")
 	}
-	e, err := New(Config{RunDir: t.TempDir(), Internet: egress.Config{Subnet: taken}})
-	if errors.Is(err, ErrIsolationUnavailable) {
-		t.Skipf("no sandbox on this host: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.iso.internet.close() })
-	code := t.TempDir()
-	if err := os.WriteFile(filepath.Join(code, "index.js"), []byte(netReport), 0o444); err != nil {
-		t.Fatal(err)
-	}
+	e, code := netReportEngine(t, Config{Internet: egress.Config{Subnet: taken}})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	inst, err := e.Start(ctx, &sandbox.Spec{Runtime: "nodejs20", Handler: "index.handler", CodeDir: code,
@@ -158,6 +136,27 @@ func TestInternetAccessUnavailable(t *testing.T) {
 	if err := e.iso.internet.openErr; err == nil || !strings.Contains(err.Error(), "overlaps") {
 		t.Errorf("why there is no access: %v, want the overlap", err)
 	}
+}
+
+// netReportEngine is a sandboxed engine of cfg (in a fresh RunDir) and a
+// code directory holding netReport as index.js; it skips where the host
+// cannot sandbox.
+func netReportEngine(t *testing.T, cfg Config) (*Engine, string) {
+	t.Helper()
+	cfg.RunDir = t.TempDir()
+	e, err := New(cfg)
+	if errors.Is(err, ErrIsolationUnavailable) {
+		t.Skipf("no sandbox on this host: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.iso.internet.close() })
+	code := t.TempDir()
+	if err := os.WriteFile(filepath.Join(code, "index.js"), []byte(netReport), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	return e, code
 }
 
 // hostHas says whether an interface of the host has address a.
