@@ -33,6 +33,7 @@ import (
 //	setgroups(none)
 //	fork, clone(CLONE_NEWUSER),         →  exec /proc/self/exe, keeping
 //	write uid_map and gid_map              CAP_SETUID, SETGID, SETPCAP (ambient)
+//	send the program on a pipe          →  read it (argv, environment)
 //	drop privileges, seccomp               drop the bounding set, setresgid,
 //	                                       setresuid, no capabilities,
 //	                                       no_new_privs, seccomp
@@ -76,7 +77,7 @@ type stage2 struct {
 	env      []string
 }
 
-// args encodes st as stage 2's command line.
+// args lists st's fields as strings, the form encode joins.
 func (st *stage2) args() []string {
 	mode := "run"
 	if st.check {
@@ -98,7 +99,7 @@ func decodeStage2(data []byte) (*stage2, error) {
 // parseStage2 decodes the list args made. Its errors do not quote it: it
 // holds the program's environment.
 func parseStage2(a []string) (*stage2, error) {
-	bad := fmt.Errorf("stage 2: malformed command line of %d arguments", len(a))
+	bad := fmt.Errorf("stage 2: malformed spec of %d fields", len(a))
 	if len(a) < 6 || a[0] != stage2Arg0 || (a[1] != "run" && a[1] != "check") {
 		return nil, bad
 	}
