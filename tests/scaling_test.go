@@ -343,3 +343,45 @@ func TestQueueBoundsFromServerFlags(t *testing.T) {
 		t.Errorf("got %d instances, want 1 (--max-instances 1)", got)
 	}
 }
+
+// TestDisconnectedCallerLeavesTheQueue: a caller that goes away while its
+// request waits for an instance leaves the queue at once, not when an
+// instance frees up. The caller's connection starts with the invocation,
+// so the front's lean loop serves it (internal/front), which watches the
+// client only while the request waits.
+func TestDisconnectedCallerLeavesTheQueue(t *testing.T) {
+	n := startNode(t, "", "--max-instances", "1")
+	s := newScaling(t, n)
+	createSlow(t, n, "leaver")
+	if _, errs := burst(n, "leaver", "0", 1); errs[0] != nil {
+		t.Fatalf("warm-up: %v", errs[0])
+	}
+	busy := make(chan error, 1)
+	go func() {
+		_, err := n.Client().Invoke(context.Background(), "leaver", client.InvokeOptions{Body: []byte("4000")})
+		busy <- err
+	}()
+	eventually(t, "the instance is busy", 10*time.Second, func() bool {
+		return s.count("leaver", fc.ResourceOnDemand, "Busy") == 1
+	})
+	ctx, leave := context.WithCancel(context.Background())
+	left := make(chan error, 1)
+	go func() {
+		_, err := n.Client().Invoke(ctx, "leaver", client.InvokeOptions{Body: []byte("0")})
+		left <- err
+	}()
+	eventually(t, "the second request queues", 3*time.Second, func() bool {
+		return scrape(t, n, "yun_queue_length", `function="`) == 1
+	})
+	leave() // the client closes its connection
+	<-left
+	eventually(t, "the queue empties while the first request still runs", 2*time.Second, func() bool {
+		return scrape(t, n, "yun_queue_length", `function="`) == 0
+	})
+	if len(busy) != 0 {
+		t.Fatal("the first request ended before the check: the queue emptied only because it did")
+	}
+	if err := <-busy; err != nil {
+		t.Fatalf("first request: %v", err)
+	}
+}

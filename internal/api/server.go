@@ -15,6 +15,7 @@ import (
 	"github.com/yun-fc/yun/internal/acs3"
 	"github.com/yun-fc/yun/internal/blob"
 	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/front"
 	"github.com/yun-fc/yun/internal/sandbox"
 	"github.com/yun-fc/yun/internal/scheduler"
 	"github.com/yun-fc/yun/internal/store"
@@ -172,6 +173,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID(s.now())
 	w.Header()["X-Fc-Request-Id"] = []string{id}
 	ctx, call := withCall(r.Context(), id)
+	if watch := front.Watcher(ctx); watch != nil { // the lean loop's requests (internal/front)
+		ctx = scheduler.WithWaitWatch(ctx, watch)
+	}
 	r = r.WithContext(ctx)
 	if s.serveWeb(w, r) { // HTTP triggers and custom domains (web.go)
 		return

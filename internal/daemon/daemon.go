@@ -29,6 +29,7 @@ import (
 	"github.com/yun-fc/yun/internal/blob"
 	blobfs "github.com/yun-fc/yun/internal/blob/fs"
 	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/front"
 	"github.com/yun-fc/yun/internal/sandbox/process"
 	"github.com/yun-fc/yun/internal/sandbox/wasm"
 	"github.com/yun-fc/yun/internal/scheduler"
@@ -49,7 +50,7 @@ type Daemon struct {
 	proc      *process.Engine // nil where process runtimes are disabled
 	isolation string          // how instances are isolated, for the banner
 	sched     *scheduler.Scheduler
-	http      *http.Server
+	http      *front.Server
 	listener  net.Listener
 	adminKey  *store.AccessKey
 	served    chan error
@@ -123,7 +124,7 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.MetricsHandler(metrics))
 	mux.Handle("/", handler)
-	d.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	d.http = &front.Server{HTTP: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
 	return d, nil
 }
 

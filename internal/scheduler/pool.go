@@ -95,6 +95,7 @@ func (p *pool) admitLocked(now time.Time) error {
 
 // wait blocks until w is granted a slot or its wait ends.
 func (p *pool) wait(ctx context.Context, w *waiter) (*instance, error) {
+	defer watchWait(ctx)()
 	bound := p.target.waitBound(p.s.cfg.MaxQueueWait)
 	timer := time.NewTimer(bound)
 	defer timer.Stop()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -500,4 +501,52 @@ func wantRefusal(t *testing.T, err, kind error, status int, code string) {
 		t.Errorf("got %d %s retry-after %d, want %d %s retry-after %d",
 			e.Status, e.Code, e.RetryAfter, status, code, retryAfter)
 	}
+}
+
+// A caller's wait watch runs exactly while its request waits: a request
+// served at once never starts it.
+func TestWaitWatchRunsOnlyWhileWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{}
+		h := newHarness(t, Config{MaxInstances: 1, MaxQueueLength: 1}, eng)
+		defer h.close()
+		tg := target("acct/f", 1)
+		var watching, started, stopped atomic.Int32
+		ctx := WithWaitWatch(t.Context(), func() func() {
+			started.Add(1)
+			watching.Add(1)
+			return func() { watching.Add(-1); stopped.Add(1) }
+		})
+		if _, err := h.invoke(ctx, tg, "cold", ""); err != nil { // waits for the first start
+			t.Fatal(err)
+		}
+		if started.Load() != 1 || stopped.Load() != 1 {
+			t.Fatalf("cold request: watch started %d, stopped %d; want 1, 1", started.Load(), stopped.Load())
+		}
+		if _, err := h.invoke(ctx, tg, "warm", ""); err != nil {
+			t.Fatal(err)
+		}
+		if started.Load() != 1 {
+			t.Fatalf("a request served at once started the watch (%d starts)", started.Load())
+		}
+		busy := h.invokeAsync(tg, "busy", "sleep 10s")
+		synctest.Wait()
+		done := make(chan error, 1)
+		go func() {
+			_, err := h.invoke(ctx, tg, "queued", "")
+			done <- err
+		}()
+		synctest.Wait()
+		if watching.Load() != 1 {
+			t.Fatalf("a queued request is watched %d times, want 1", watching.Load())
+		}
+		<-busy
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if watching.Load() != 0 || started.Load() != 2 || stopped.Load() != 2 {
+			t.Fatalf("after the wait: watching %d, started %d, stopped %d; want 0, 2, 2",
+				watching.Load(), started.Load(), stopped.Load())
+		}
+	})
 }

@@ -1,0 +1,23 @@
+// Package front serves the API's HTTP/1.1 connections on a lean loop, and
+// hands the unusual ones to net/http.
+//
+// A connection starts on the lean loop: one goroutine reads a request,
+// runs the handler on it and writes the answer, with no goroutine, timer
+// or background read of its own per request. The head is parsed by
+// net/http's own http.ReadRequest. The loop takes a request only in its
+// plainest form: HTTP/1.1, not HEAD, one Host, at most one
+// Content-Length, and no Expect, Transfer-Encoding, Upgrade, TE or
+// Trailer header. An answer is framed by the handler's Content-Length, by
+// its length when the handler returns before flushing, or else chunked.
+// Handlers may flush and set deadlines; they cannot hijack.
+//
+// At the first request the lean loop does not take, the connection is
+// handed to a net/http server for the rest of its life, its unread bytes
+// first: that server sees exactly the bytes the client sent and decides
+// everything about them, as if it had had the connection from the start.
+//
+// net/http reads ahead during every request to notice a client that goes
+// away; the lean loop does so only while a request waits, when the code
+// that waits asks for it (Watcher): a request already running completes,
+// as FC and Lambda complete a synchronous invocation whose caller left.
+package front
