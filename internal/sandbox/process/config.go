@@ -73,6 +73,11 @@ type Config struct {
 	// Prewarm configures the pools of pre-warmed sandboxes. The zero value
 	// keeps none: every Start boots from scratch.
 	Prewarm Prewarm
+	// AnswerPoll is how long the only invocation in flight on the engine
+	// polls for its answer before it sleeps (answerpoll.go). Default:
+	// DefaultAnswerPoll; negative: never poll. Hosts with one CPU never
+	// poll.
+	AnswerPoll time.Duration
 }
 
 // Prewarm configures the pools of pre-warmed sandboxes (pool.go): per kind
@@ -176,6 +181,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.RunDir = dir
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.AnswerPoll == 0 {
+		c.AnswerPoll = DefaultAnswerPoll
 	}
 	if c.StartTimeout == 0 {
 		c.StartTimeout = DefaultStartTimeout

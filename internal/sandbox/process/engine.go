@@ -29,6 +29,7 @@ type Engine struct {
 	instancesDir string
 	iso          *isolation // nil with IsolationNone
 	pool         *pool      // nil without Config.Prewarm
+	poll         *answerPoll
 }
 
 // New detects the interpreters of this host and, unless cfg.Isolation is
@@ -44,7 +45,8 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger, instancesDir: filepath.Join(cfg.RunDir, "instances")}
+	e := &Engine{cfg: cfg, log: cfg.Logger, instancesDir: filepath.Join(cfg.RunDir, "instances"),
+		poll: newAnswerPoll(cfg.AnswerPoll)}
 	if e.node, err = findNode(cfg.NodePath); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}

@@ -33,6 +33,7 @@ type transport struct {
 	addr        string
 	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 	idleTimeout time.Duration
+	poll        *answerPoll // the engine's; nil: never poll
 
 	headOnce sync.Once
 	head     []byte // the instance's common headers in the wire format
@@ -294,6 +295,8 @@ func ctxError(ctx context.Context, err error) error {
 func (x *exchange) send(req *request) (*response, error) {
 	c := x.c
 	c.written = 0
+	poll := x.t.poll.begin()
+	defer x.t.poll.end()
 	werr := req.write(c.bw, x.t.addr)
 	var source *sourceError
 	if errors.As(werr, &source) {
@@ -301,6 +304,9 @@ func (x *exchange) send(req *request) (*response, error) {
 	}
 	if werr != nil && c.written == 0 {
 		return nil, fmt.Errorf("%w: %w", errUnsent, werr)
+	}
+	if poll && werr == nil {
+		c.pollAnswer(x.t.poll.budget)
 	}
 	resp, err := readResponse(x, req.method)
 	if err != nil {
