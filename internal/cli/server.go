@@ -63,6 +63,7 @@ YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 	f.IntVar(&sc.StartBurst, "start-burst", scheduler.DefaultStartBurst, "instance creations at once on this node (the bucket's size)")
 	f.IntVar(&sc.MaxStarting, "max-starting", 0, "instances of one function version booting at once (0: the node's CPUs, at least 2)")
 	f.Float64Var(&sc.TargetUtilization, "target-utilization", scheduler.DefaultTargetUtilization, "share of an instance's concurrency slots filled before a spare instance starts ahead of demand (1: none; e.g. 0.7 for runtimes that boot in seconds)")
+	f.DurationVar(&cfg.BusyPoll, "busy-poll", 100*time.Microsecond, "how long a wait alone on a quiet node polls its socket before sleeping, to spare a thread's wake-up (0: never)")
 	f.StringVar(&cfg.NATSURL, "nats-url", "", "external NATS JetStream cluster for async invocation (default: embedded, in the data dir)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return cmd

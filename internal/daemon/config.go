@@ -65,6 +65,11 @@ type Config struct {
 	// built ahead), which take most of a cold start's cost off the request.
 	// The zero value keeps none; `yun server` keeps one of each by default.
 	Prewarm process.Prewarm
+	// BusyPoll is how long a wait alone on a quiet node polls its socket
+	// before it sleeps: an instance's answer, a client's next request on
+	// its connection (package busypoll). Zero never polls; `yun server`
+	// polls for 100 µs by default.
+	BusyPoll time.Duration
 	// NATSURL points async invocation at an external NATS JetStream
 	// cluster; empty runs an embedded server storing into {DataDir}/async.
 	NATSURL string
@@ -115,9 +120,9 @@ func (c *Config) Validate() error {
 	if (c.AdminAccessKeyID == "") != (c.AdminAccessKeySecret == "") {
 		return fmt.Errorf("daemon: AdminAccessKeyID and AdminAccessKeySecret must be given together")
 	}
-	if c.KeepAlive < 0 || c.ShutdownTimeout < 0 || c.CodeCacheBytes < 0 {
-		return fmt.Errorf("daemon: KeepAlive %v, ShutdownTimeout %v and CodeCacheBytes %d must not be negative",
-			c.KeepAlive, c.ShutdownTimeout, c.CodeCacheBytes)
+	if c.KeepAlive < 0 || c.ShutdownTimeout < 0 || c.CodeCacheBytes < 0 || c.BusyPoll < 0 {
+		return fmt.Errorf("daemon: KeepAlive %v, ShutdownTimeout %v, CodeCacheBytes %d and BusyPoll %v must not be negative",
+			c.KeepAlive, c.ShutdownTimeout, c.CodeCacheBytes, c.BusyPoll)
 	}
 	if _, err := scheduler.ParseKeepAlivePolicy(c.KeepAlivePolicy, c.KeepAlive); err != nil {
 		return fmt.Errorf("daemon: KeepAlivePolicy: %w", err)

@@ -124,7 +124,7 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.MetricsHandler(metrics))
 	mux.Handle("/", handler)
-	d.http = &front.Server{HTTP: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	d.http = &front.Server{HTTP: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, Poll: cfg.BusyPoll}
 	return d, nil
 }
 

@@ -73,6 +73,7 @@ func TestConfigValidate(t *testing.T) {
 		{"bad listen", Config{DataDir: "x", Listen: "nope"}, "Listen"},
 		{"half a key pair", Config{DataDir: "x", AdminAccessKeyID: "K"}, "AdminAccessKeySecret"},
 		{"negative keep-alive", Config{DataDir: "x", KeepAlive: -1}, "KeepAlive"},
+		{"negative busy poll", Config{DataDir: "x", BusyPoll: -time.Microsecond}, "BusyPoll"},
 		{"unknown keep-alive policy", Config{DataDir: "x", KeepAlivePolicy: "lru"}, "KeepAlivePolicy"},
 		{"target utilisation beyond 1", Config{DataDir: "x", Scaling: scheduler.Config{TargetUtilization: 1.5}}, "TargetUtilization"},
 		{"bad instance deny prefix", Config{DataDir: "x", InstanceDeny: []string{"10.0.0.0/33"}}, "InstanceDeny"},

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 		d.isolation = "NONE: instances run as plain child processes (--unsafe-no-isolation); run only code you trust"
 	}
 	proc, err := newProcessEngine(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger,
-		Isolation: isolation, Prewarm: d.cfg.Prewarm,
+		Isolation: isolation, Prewarm: d.cfg.Prewarm, AnswerPoll: cmp.Or(d.cfg.BusyPoll, -1),
 		Internet: egress.Config{Deny: append(slices.Clone(egress.DefaultDeny), d.cfg.InstanceDeny...)}})
 	switch {
 	case errors.Is(err, process.ErrIsolationUnavailable):

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -19,6 +20,7 @@ const drainLimit = 256 << 10
 type conn struct {
 	s    *Server
 	nc   net.Conn
+	raw  syscall.RawConn // nil when nc offers none: no polling
 	r    connReader
 	br   *bufio.Reader
 	bw   *bufio.Writer
@@ -38,6 +40,9 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, ctx: ctx, stop: stop, bw: bufio.NewWriterSize(nc, 4<<10)}
 	c.r.nc = nc
 	c.br = bufio.NewReaderSize(&c.r, headBuffer)
+	if sc, ok := nc.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
 	return c
 }
 
@@ -59,6 +64,9 @@ func (c *conn) serve() {
 		if !c.serveOne() {
 			c.nc.Close()
 			return
+		}
+		if c.br.Buffered() == 0 && c.s.poll.Quiet() {
+			c.s.poll.Wait(c.raw) // a client calling in a loop sends its next request at once
 		}
 	}
 }
@@ -151,6 +159,8 @@ func (c *conn) serveOne() (keep bool) {
 			keep = false
 		}
 	}()
+	c.s.poll.Enter() // counted in while served, so that Quiet knows of overlaps
+	defer c.s.poll.Exit()
 	req, err := http.ReadRequest(c.br)
 	if err != nil {
 		// A head plain() passed and net/http refuses: answered as

@@ -19,11 +19,15 @@ import (
 // the test ends.
 func serve(t *testing.T, h http.Handler) (addr string, s *Server) {
 	t.Helper()
+	return serveWith(t, &Server{HTTP: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}})
+}
+
+func serveWith(t *testing.T, s *Server) (addr string, _ *Server) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = &Server{HTTP: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}}
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
@@ -460,5 +464,27 @@ func TestHandlerDeadlinesDoNotOutliveTheRequest(t *testing.T) {
 			t.Fatalf("got %q, want %q", body, path)
 		}
 		time.Sleep(100 * time.Millisecond) // past the handler's deadlines
+	}
+}
+
+// A connection that polls for its client's next request serves it as one
+// that parks: sent at once, late, or never (the client closes).
+func TestPollingForTheNextRequest(t *testing.T) {
+	addr, _ := serveWith(t, &Server{Poll: time.Millisecond, HTTP: &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) })}})
+	c := dial(t, addr)
+	for i, pause := range []time.Duration{0, 0, 20 * time.Millisecond, 0} {
+		time.Sleep(pause)
+		path := fmt.Sprintf("/%d", i)
+		c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+		if _, body := c.read("GET"); body != path {
+			t.Fatalf("got %q, want %q", body, path)
+		}
+	}
+	c.nc.Close()
+	other := dial(t, addr)
+	other.send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, body := other.read("GET"); body != "/other" {
+		t.Fatalf("got %q", body)
 	}
 }

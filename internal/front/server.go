@@ -3,6 +3,7 @@ package front
 import (
 	"context"
 	"errors"
+	"github.com/yun-fc/yun/internal/busypoll"
 	"log"
 	"net"
 	"net/http"
@@ -21,8 +22,13 @@ type Server struct {
 	// also serves the lean loop's requests, and its ReadHeaderTimeout and
 	// IdleTimeout (else ReadTimeout) bound the lean loop's reads too.
 	HTTP *http.Server
+	// Poll is how long a connection whose answer just went out polls for
+	// its client's next request, when no other request is in progress or
+	// overlapped within busypoll.Window; zero never polls.
+	Poll time.Duration
 
 	once     sync.Once
+	poll     *busypoll.Poller // the lean loop's requests
 	handoff  *handoffListener
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -34,6 +40,7 @@ func (s *Server) init() {
 	s.once.Do(func() {
 		s.conns = map[*conn]struct{}{}
 		s.handoff = newHandoffListener()
+		s.poll = busypoll.New(s.Poll)
 	})
 }
 

@@ -23,6 +23,8 @@ type Config struct {
 	// Profile, when positive, runs Yun in this process afterwards with a CPU
 	// profile for this long at the largest client count.
 	Profile time.Duration
+	// ServerArgs are extra `yun server` flags, e.g. to compare settings.
+	ServerArgs []string
 }
 
 // Defaults is the configuration of the committed report.
@@ -45,6 +47,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MemoryMB, "memory", c.MemoryMB, "the function's memorySize, MB")
 	fs.Float64Var(&c.CPU, "cpu", c.CPU, "the function's cpu, vCPUs")
 	fs.DurationVar(&c.Profile, "profile", c.Profile, "CPU-profile an in-process node for this long afterwards (0: skip)")
+	fs.Func("server-arg", "an extra `yun server` flag, e.g. -server-arg=--busy-poll=0 (repeatable)", func(v string) error {
+		c.ServerArgs = append(c.ServerArgs, v)
+		return nil
+	})
 }
 
 // Validate names the first bad field.

@@ -42,6 +42,7 @@ func (r *result) writeSetup(d *report.Doc) {
 			"over keep-alive connections",
 		directNote(r.mode),
 		"limits: "+r.limits,
+		"server flags: "+serverFlags(c.ServerArgs),
 		fmt.Sprintf("per client count, %d rounds of %v per path, alternating (direct first in even rounds, yun first "+
 			"in odd ones), after %v of unrecorded warm-up on each path; throughput is the median of the rounds, "+
 			"latency percentiles pool the rounds", c.Rounds, c.Round, c.Warmup),
@@ -144,4 +145,12 @@ func directNote(mode string) string {
 			"carry the jail's own cost"
 	}
 	return "both paths reach the same jailed process, so the difference is Yun's API, scheduler and engine path"
+}
+
+// serverFlags lists the extra `yun server` flags of a run.
+func serverFlags(args []string) string {
+	if len(args) == 0 {
+		return "the defaults (e.g. `--busy-poll 100µs`)"
+	}
+	return "`" + strings.Join(args, " ") + "`"
 }

@@ -74,7 +74,7 @@ func Run(ctx context.Context, env *harness.Env, cfg *Config) error {
 
 func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error) {
 	env.Logf("building yun and starting a server")
-	srv, err := env.StartServer(ctx, harness.ServerConfig{Name: "warmpath"})
+	srv, err := env.StartServer(ctx, harness.ServerConfig{Name: "warmpath", Args: cfg.ServerArgs})
 	if err != nil {
 		return nil, err
 	}

@@ -73,10 +73,9 @@ type Config struct {
 	// Prewarm configures the pools of pre-warmed sandboxes. The zero value
 	// keeps none: every Start boots from scratch.
 	Prewarm Prewarm
-	// AnswerPoll is how long the only invocation in flight on the engine
-	// polls for its answer before it sleeps (answerpoll.go). Default:
-	// DefaultAnswerPoll; negative: never poll. Hosts with one CPU never
-	// poll.
+	// AnswerPoll is how long an exchange with an instance, alone on a quiet
+	// engine, polls for its answer before it parks (package busypoll).
+	// Default: DefaultAnswerPoll; negative: never poll.
 	AnswerPoll time.Duration
 }
 
@@ -102,6 +101,10 @@ type Prewarm struct {
 	// DefaultPrewarmWindow.
 	DemandWindow time.Duration
 }
+
+// DefaultAnswerPoll is Config.AnswerPoll's default: an instance's answer
+// to a small request typically comes within it.
+const DefaultAnswerPoll = 100 * time.Microsecond
 
 // Defaults of Prewarm.
 const (

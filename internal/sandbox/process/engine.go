@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yun-fc/yun/internal/busypoll"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -27,9 +28,9 @@ type Engine struct {
 	bootstrap    bootstrapFiles
 	runtimes     []string
 	instancesDir string
-	iso          *isolation // nil with IsolationNone
-	pool         *pool      // nil without Config.Prewarm
-	poll         *answerPoll
+	iso          *isolation       // nil with IsolationNone
+	pool         *pool            // nil without Config.Prewarm
+	poll         *busypoll.Poller // the exchanges with instances (Config.AnswerPoll)
 }
 
 // New detects the interpreters of this host and, unless cfg.Isolation is
@@ -46,7 +47,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, instancesDir: filepath.Join(cfg.RunDir, "instances"),
-		poll: newAnswerPoll(cfg.AnswerPoll)}
+		poll: busypoll.New(cfg.AnswerPoll)}
 	if e.node, err = findNode(cfg.NodePath); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}

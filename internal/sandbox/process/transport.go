@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yun-fc/yun/internal/busypoll"
 	"net"
 	"net/textproto"
 	"os"
@@ -33,7 +34,7 @@ type transport struct {
 	addr        string
 	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 	idleTimeout time.Duration
-	poll        *answerPoll // the engine's; nil: never poll
+	poll        *busypoll.Poller // the engine's exchanges; nil: never poll
 
 	headOnce sync.Once
 	head     []byte // the instance's common headers in the wire format
@@ -295,8 +296,8 @@ func ctxError(ctx context.Context, err error) error {
 func (x *exchange) send(req *request) (*response, error) {
 	c := x.c
 	c.written = 0
-	poll := x.t.poll.begin()
-	defer x.t.poll.end()
+	poll := x.t.poll.Enter() // counted in until the answer's head is read
+	defer x.t.poll.Exit()
 	werr := req.write(c.bw, x.t.addr)
 	var source *sourceError
 	if errors.As(werr, &source) {
@@ -305,8 +306,8 @@ func (x *exchange) send(req *request) (*response, error) {
 	if werr != nil && c.written == 0 {
 		return nil, fmt.Errorf("%w: %w", errUnsent, werr)
 	}
-	if poll && werr == nil {
-		c.pollAnswer(x.t.poll.budget)
+	if poll && werr == nil && c.br.Buffered() == 0 {
+		x.t.poll.Wait(c.raw) // alone on a quiet engine: poll for the answer a while before parking
 	}
 	resp, err := readResponse(x, req.method)
 	if err != nil {
