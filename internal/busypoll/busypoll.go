@@ -3,13 +3,15 @@
 //
 // A parked goroutine's thread goes to sleep, and waking it when the bytes
 // arrive costs tens of microseconds on a virtual machine (about 45 µs on
-// the 2-vCPU host of Yun's benchmarks): the scheduler has to wake an idle
+// the 2-vCPU host of Yun's benchmarks): the kernel has to wake an idle
 // vCPU and a sleeping thread. Polling with non-blocking peeks spends that
-// time on a CPU nothing else wants. That is only true of a quiet node: as
-// soon as two activities overlap, a Poller refuses to poll for Window, so
-// that under load no CPU is burnt (and a busy node wakes its threads
-// cheaply anyway). Hosts with one CPU never poll: the CPU a poll would
-// spend is the one the awaited work needs.
+// time on a CPU nothing else wants. That is only true of a quiet node, so
+// a Poller polls only while activities come one at a time: each kind of
+// activity (requests answered, exchanges with instances) counts itself in
+// at a Gate, and once two of a kind overlap, or a wait finds another
+// polling, nothing polls for Window. At most one goroutine polls at a
+// time, and never with fewer than two Ps: the CPU a poll would spend is
+// the one the awaited work needs.
 package busypoll
 
 import (
@@ -20,24 +22,23 @@ import (
 	"unsafe"
 )
 
-// Window is how long a Poller must have seen one activity at a time
+// Window is how long a node must have seen activities one at a time
 // before it polls again.
 const Window = 10 * time.Millisecond
 
-// Poller counts the activities of one kind in progress (exchanges with
-// instances, requests being answered) and polls for those that wait
-// alone. Its methods may be called on nil: a nil Poller never polls.
+// Poller decides for a node when a wait may poll, and polls. Its methods,
+// and its Gates', may be called on nil: a nil Poller never polls.
 type Poller struct {
-	budget   time.Duration
-	inFlight atomic.Int32
-	busyAt   atomic.Int64 // when activities last overlapped, as now saw it
-	now      func() time.Duration
+	budget  time.Duration
+	busyAt  atomic.Int64 // when activities last overlapped, as now saw it
+	polling atomic.Bool  // a goroutine is polling
+	now     func() time.Duration
 }
 
-// New returns a Poller that polls for at most budget; nil when budget is
-// not positive or the host has one CPU.
+// New returns a Poller whose waits poll for at most budget; nil when
+// budget is not positive or GOMAXPROCS is 1.
 func New(budget time.Duration) *Poller {
-	if budget <= 0 || runtime.NumCPU() < 2 {
+	if budget <= 0 || runtime.GOMAXPROCS(0) < 2 {
 		return nil
 	}
 	base := time.Now()
@@ -46,43 +47,76 @@ func New(budget time.Duration) *Poller {
 	return p
 }
 
-// Enter counts an activity in; it reports whether the activity may poll:
-// it is the only one, and has been for Window.
-func (p *Poller) Enter() bool {
+// busy records an overlap now.
+func (p *Poller) busy() { p.busyAt.Store(int64(p.now())) }
+
+// quietFor reports whether no overlap happened within Window.
+func (p *Poller) quietFor() bool { return p.now()-time.Duration(p.busyAt.Load()) >= Window }
+
+// Gate counts one kind of activity in progress.
+type Gate struct {
+	p        *Poller
+	inFlight atomic.Int32
+}
+
+// Gate returns a new Gate of p; nil for a nil Poller.
+func (p *Poller) Gate() *Gate {
 	if p == nil {
+		return nil
+	}
+	return &Gate{p: p}
+}
+
+// Enter counts an activity in; it reports whether the activity may poll:
+// it is the only one of its kind, and the node has been quiet for Window.
+func (g *Gate) Enter() bool {
+	if g == nil {
 		return false
 	}
-	n, now := p.inFlight.Add(1), p.now()
-	if n > 1 {
-		p.busyAt.Store(int64(now))
+	if g.inFlight.Add(1) > 1 {
+		g.p.busy()
 		return false
 	}
-	return now-time.Duration(p.busyAt.Load()) >= Window
+	return g.p.quietFor()
 }
 
 // Exit counts an activity out.
-func (p *Poller) Exit() {
-	if p != nil {
-		p.inFlight.Add(-1)
+func (g *Gate) Exit() {
+	if g != nil {
+		g.inFlight.Add(-1)
 	}
 }
 
-// Quiet reports whether nothing is in progress and nothing overlapped
-// within Window: an activity that just ended may poll for the next.
-func (p *Poller) Quiet() bool {
-	return p != nil && p.inFlight.Load() == 0 && p.now()-time.Duration(p.busyAt.Load()) >= Window
+// Quiet reports whether no activity of g's kind is in progress and the
+// node has been quiet for Window: one that just ended may poll for the
+// next.
+func (g *Gate) Quiet() bool {
+	return g != nil && g.inFlight.Load() == 0 && g.p.quietFor()
+}
+
+// Wait is the Poller's Wait.
+func (g *Gate) Wait(raw syscall.RawConn) {
+	if g != nil {
+		g.p.Wait(raw)
+	}
 }
 
 // peekBuffer receives the byte a peek finds; it is never read.
 var peekBuffer [1]byte
 
 // Wait polls raw until it has something to read (bytes, end of stream or
-// an error), at most the budget. The caller then reads as usual, and
-// parks if nothing came.
+// an error), at most the budget; the caller then reads as usual, and
+// parks if nothing came. A Wait that finds another goroutine polling
+// records an overlap and returns at once.
 func (p *Poller) Wait(raw syscall.RawConn) {
 	if p == nil || raw == nil {
 		return
 	}
+	if !p.polling.CompareAndSwap(false, true) {
+		p.busy()
+		return
+	}
+	defer p.polling.Store(false)
 	end := time.Now().Add(p.budget)
 	raw.Read(func(fd uintptr) bool {
 		for {

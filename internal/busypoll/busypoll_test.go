@@ -11,40 +11,46 @@ import (
 	"unsafe"
 )
 
-func TestPollerOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
-	if runtime.NumCPU() < 2 {
-		t.Skip("one CPU: never polls")
+func TestGateOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("GOMAXPROCS 1: never polls")
 	}
 	p := New(time.Millisecond)
 	clock := Window
 	p.now = func() time.Duration { return clock }
-	if !p.Enter() {
+	g, other := p.Gate(), p.Gate()
+	if !g.Enter() {
 		t.Fatal("the only activity may not poll")
 	}
-	if p.Enter() {
-		t.Fatal("a second activity in progress may poll")
+	if !other.Enter() {
+		t.Fatal("the only activity of another kind may not poll")
 	}
-	p.Exit()
-	if p.Quiet() {
+	other.Exit()
+	if g.Enter() {
+		t.Fatal("a second activity of a kind in progress may poll")
+	}
+	g.Exit()
+	if g.Quiet() {
 		t.Fatal("quiet with an activity in progress")
 	}
-	p.Exit()
+	g.Exit()
 	clock += Window - 1
-	if p.Enter() {
-		t.Fatal("alone again, but within Window of an overlap, the activity polls")
+	if g.Enter() || other.Enter() {
+		t.Fatal("within Window of an overlap, an activity polls")
 	}
-	p.Exit()
-	if p.Quiet() {
+	g.Exit()
+	other.Exit()
+	if g.Quiet() {
 		t.Fatal("quiet within Window of an overlap")
 	}
 	clock++
-	if !p.Quiet() {
+	if !g.Quiet() {
 		t.Fatal("not quiet after Window alone")
 	}
-	if !p.Enter() {
+	if !g.Enter() {
 		t.Fatal("alone for Window, the activity may not poll")
 	}
-	p.Exit()
+	g.Exit()
 }
 
 func TestNilPollerNeverPolls(t *testing.T) {
@@ -53,12 +59,38 @@ func TestNilPollerNeverPolls(t *testing.T) {
 		if p != nil {
 			t.Fatalf("New(%v) = %+v, want nil", budget, p)
 		}
-		if p.Enter() || p.Quiet() {
-			t.Fatal("a nil Poller polls")
+		g := p.Gate()
+		if g.Enter() || g.Quiet() {
+			t.Fatal("a nil Poller's Gate polls")
 		}
-		p.Exit()
+		g.Exit()
 		p.Wait(nil)
 	}
+}
+
+// One goroutine polls at a time; a second wait is an overlap.
+func TestOnePollerAtATime(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("GOMAXPROCS 1: never polls")
+	}
+	p := New(time.Minute)
+	clock := Window
+	p.now = func() time.Duration { return clock }
+	_, raw := answering(t, 200*time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.Wait(raw) // polls until the answer comes
+	}()
+	for !p.polling.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	_, raw2 := answering(t, time.Minute)
+	p.Wait(raw2) // returns at once: the other is polling
+	if g := p.Gate(); g.Quiet() {
+		t.Fatal("two waits at once left the node quiet")
+	}
+	<-done
 }
 
 // answering dials a server that sends "late" after delay, or closes at
@@ -108,7 +140,7 @@ func readable(raw syscall.RawConn) bool {
 
 func TestWaitGivesUpAfterItsBudget(t *testing.T) {
 	nc, raw := answering(t, time.Second)
-	p := &Poller{budget: time.Millisecond}
+	p := &Poller{budget: time.Millisecond, now: func() time.Duration { return 0 }}
 	p.Wait(raw)
 	if readable(raw) {
 		t.Fatal("Wait waited for bytes sent a second later")
@@ -121,7 +153,7 @@ func TestWaitGivesUpAfterItsBudget(t *testing.T) {
 
 func TestWaitReturnsWithTheBytes(t *testing.T) {
 	_, raw := answering(t, 20*time.Millisecond)
-	p := &Poller{budget: time.Minute} // returns when the bytes are there, far within its budget
+	p := &Poller{budget: time.Minute, now: func() time.Duration { return 0 }} // returns when the bytes are there
 	p.Wait(raw)
 	if !readable(raw) {
 		t.Fatal("Wait returned before the bytes came")

@@ -28,6 +28,7 @@ import (
 	"github.com/yun-fc/yun/internal/async"
 	"github.com/yun-fc/yun/internal/blob"
 	blobfs "github.com/yun-fc/yun/internal/blob/fs"
+	"github.com/yun-fc/yun/internal/busypoll"
 	"github.com/yun-fc/yun/internal/client"
 	"github.com/yun-fc/yun/internal/front"
 	"github.com/yun-fc/yun/internal/sandbox/process"
@@ -47,8 +48,9 @@ type Daemon struct {
 	timers    *trigger.Scheduler
 	cache     *blob.Cache
 	wasm      *wasm.Engine
-	proc      *process.Engine // nil where process runtimes are disabled
-	isolation string          // how instances are isolated, for the banner
+	proc      *process.Engine  // nil where process runtimes are disabled
+	isolation string           // how instances are isolated, for the banner
+	poller    *busypoll.Poller // the node's busy polling (Config.BusyPoll); nil: none
 	sched     *scheduler.Scheduler
 	http      *front.Server
 	listener  net.Listener
@@ -81,7 +83,7 @@ func New(cfg Config) (*Daemon, error) {
 
 // assemble builds the components on an open store.
 func assemble(cfg Config, st store.Store) (*Daemon, error) {
-	d := &Daemon{cfg: cfg, store: st}
+	d := &Daemon{cfg: cfg, store: st, poller: busypoll.New(cfg.BusyPoll)}
 	var err error
 	if d.adminKey, err = ensureAdmin(context.Background(), st, &cfg); err != nil {
 		return nil, err
@@ -124,7 +126,7 @@ func assemble(cfg Config, st store.Store) (*Daemon, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.MetricsHandler(metrics))
 	mux.Handle("/", handler)
-	d.http = &front.Server{HTTP: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, Poll: cfg.BusyPoll}
+	d.http = &front.Server{HTTP: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, Poller: d.poller}
 	return d, nil
 }
 

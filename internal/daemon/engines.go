@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,7 +35,7 @@ func (d *Daemon) engines() (sandbox.Router, error) {
 		d.isolation = "NONE: instances run as plain child processes (--unsafe-no-isolation); run only code you trust"
 	}
 	proc, err := newProcessEngine(process.Config{RunDir: filepath.Join(d.cfg.DataDir, "run"), Logger: d.cfg.Logger,
-		Isolation: isolation, Prewarm: d.cfg.Prewarm, AnswerPoll: cmp.Or(d.cfg.BusyPoll, -1),
+		Isolation: isolation, Prewarm: d.cfg.Prewarm, Poller: d.poller,
 		Internet: egress.Config{Deny: append(slices.Clone(egress.DefaultDeny), d.cfg.InstanceDeny...)}})
 	switch {
 	case errors.Is(err, process.ErrIsolationUnavailable):

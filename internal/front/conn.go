@@ -12,10 +12,6 @@ import (
 	"time"
 )
 
-// drainLimit is how much of a body the handler left unread the loop reads
-// away to keep the connection; a longer rest closes it, as in net/http.
-const drainLimit = 256 << 10
-
 // conn is one connection on the lean loop.
 type conn struct {
 	s    *Server
@@ -27,8 +23,8 @@ type conn struct {
 	ctx  context.Context // ends when the connection does
 	stop context.CancelFunc
 
-	readDL  bool // a read deadline is set on nc
-	writeDL bool // a write deadline is set on nc (by a handler)
+	readDL  time.Time // the read deadline set on nc; zero: none
+	writeDL bool      // a write deadline is set on nc (by a handler)
 
 	mu   sync.Mutex
 	idle bool // waiting for a request; Shutdown may wake it
@@ -62,11 +58,11 @@ func (c *conn) serve() {
 			return
 		}
 		if !c.serveOne() {
-			c.nc.Close()
+			c.closeLingering()
 			return
 		}
-		if c.br.Buffered() == 0 && c.s.poll.Quiet() {
-			c.s.poll.Wait(c.raw) // a client calling in a loop sends its next request at once
+		if c.br.Buffered() == 0 && c.s.requests.Quiet() {
+			c.s.requests.Wait(c.raw) // a client calling in a loop sends its next request at once
 		}
 	}
 }
@@ -98,10 +94,10 @@ func (c *conn) next() (Head, bool, error) {
 // setReadDeadline sets t on the connection; clearing a deadline that is
 // not set costs nothing.
 func (c *conn) setReadDeadline(t time.Time) error {
-	if t.IsZero() && !c.readDL {
+	if t.IsZero() && c.readDL.IsZero() {
 		return nil
 	}
-	c.readDL = !t.IsZero()
+	c.readDL = t
 	return c.nc.SetReadDeadline(t)
 }
 
@@ -159,8 +155,8 @@ func (c *conn) serveOne() (keep bool) {
 			keep = false
 		}
 	}()
-	c.s.poll.Enter() // counted in while served, so that Quiet knows of overlaps
-	defer c.s.poll.Exit()
+	c.s.requests.Enter() // counted in while served, so that Quiet knows of overlaps
+	defer c.s.requests.Exit()
 	req, err := http.ReadRequest(c.br)
 	if err != nil {
 		// A head plain() passed and net/http refuses: answered as
@@ -172,55 +168,37 @@ func (c *conn) serveOne() (keep bool) {
 	}
 	c.setReadDeadline(time.Time{})
 	req.RemoteAddr = c.nc.RemoteAddr().String()
-	body := &requestBody{ReadCloser: req.Body, length: req.ContentLength}
+	body := &requestBody{rc: req.Body, length: req.ContentLength}
 	req.Body = body
 	ctx, cancel := context.WithCancel(c.ctx)
 	defer cancel()
-	ctx = context.WithValue(ctx, watcherKey{}, &watcher{c: c, body: body, cancel: cancel})
-	w := newResponse(c, req)
-	c.s.HTTP.Handler.ServeHTTP(w, req.WithContext(ctx))
-	keep = w.finish() && !req.Close
+	wt := &watcher{c: c, body: body, cancel: cancel}
+	defer wt.end() // after a panic
+	ctx = context.WithValue(ctx, watcherKey{}, wt)
+	w := newResponse(c, req, body)
+	c.s.handler().ServeHTTP(w, req.WithContext(ctx))
+	wt.end() // before the loop reads the connection again
+	keep = w.finish()
 	c.setWriteDeadline(time.Time{})
-	return keep && drain(body)
+	return keep && body.drain()
 }
 
-// drain reads away what the handler left of the body, up to drainLimit.
-func drain(body io.Reader) bool {
-	n, err := io.CopyN(io.Discard, body, drainLimit+1)
-	return err == io.EOF && n <= drainLimit
-}
-
-// requestBody is a request's body that knows when it has been read to its
-// end.
-type requestBody struct {
-	io.ReadCloser
-	length int64 // Content-Length; -1 unknown
-	read   int64
-	eof    bool
-}
-
-func (b *requestBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.read += int64(n)
-	if err == io.EOF {
-		b.eof = true
+// closeLingering closes the connection as net/http does after an answer:
+// the write side first, then what the client still sends is read away for
+// a while, so that unread input does not turn the close into a reset that
+// could destroy the answer before the client reads it.
+func (c *conn) closeLingering() {
+	c.bw.Flush()
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+		c.nc.SetReadDeadline(time.Now().Add(lingerTime))
+		io.CopyN(io.Discard, c.nc, lingerLimit)
 	}
-	return n, err
+	c.nc.Close()
 }
 
-func (b *requestBody) consumed() bool { return b.eof || b.read == b.length }
-
-// connReader reads the connection, after the byte a watcher read ahead.
-type connReader struct {
-	nc      net.Conn
-	ahead   byte
-	hasByte bool
-}
-
-func (r *connReader) Read(p []byte) (int, error) {
-	if r.hasByte && len(p) > 0 {
-		p[0], r.hasByte = r.ahead, false
-		return 1, nil
-	}
-	return r.nc.Read(p)
-}
+// How long, and how much, closeLingering reads.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerLimit = 4 << 20
+)

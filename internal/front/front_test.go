@@ -9,10 +9,15 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/yun-fc/yun/internal/busypoll"
 )
 
 // serve starts a Server with h on a loopback port; it is shut down when
@@ -373,8 +378,8 @@ func TestShutdownFinishesRequestsAndClosesIdleConnections(t *testing.T) {
 		t.Fatalf("idle connection during Shutdown: %v, want EOF", err)
 	}
 	close(release)
-	if _, body := busy.read("POST"); body != "done" {
-		t.Fatalf("the request in flight got %q", body)
+	if resp, body := busy.read("POST"); body != "done" || !resp.Close {
+		t.Fatalf("the request in flight got %q, close %v; want done, and close during Shutdown", body, resp.Close)
 	}
 	wg.Wait()
 	if shutErr != nil {
@@ -470,7 +475,7 @@ func TestHandlerDeadlinesDoNotOutliveTheRequest(t *testing.T) {
 // A connection that polls for its client's next request serves it as one
 // that parks: sent at once, late, or never (the client closes).
 func TestPollingForTheNextRequest(t *testing.T) {
-	addr, _ := serveWith(t, &Server{Poll: time.Millisecond, HTTP: &http.Server{
+	addr, _ := serveWith(t, &Server{Poller: busypoll.New(time.Millisecond), HTTP: &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) })}})
 	c := dial(t, addr)
 	for i, pause := range []time.Duration{0, 0, 20 * time.Millisecond, 0} {
@@ -487,4 +492,160 @@ func TestPollingForTheNextRequest(t *testing.T) {
 	if _, body := other.read("GET"); body != "/other" {
 		t.Fatalf("got %q", body)
 	}
+}
+
+// failingListener fails its first Accepts with EMFILE, as a process out of
+// descriptors does.
+type failingListener struct {
+	net.Listener
+	failures atomic.Int32
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if l.failures.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+func TestAcceptRetriesWhenOutOfDescriptors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := &failingListener{Listener: ln}
+	fl.failures.Store(3)
+	s := &Server{HTTP: &http.Server{ErrorLog: log.New(io.Discard, "", 0),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "up") })}}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(fl) }()
+	c := dial(t, ln.Addr().String())
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, body := c.read("GET"); body != "up" {
+		t.Fatalf("got %q", body)
+	}
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned %v after EMFILE", err)
+	default:
+	}
+	s.Close()
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// Heads net/http refuses, though http.ReadRequest parses them, go to
+// net/http, which answers 400: the two never disagree on a request's framing.
+func TestHeadsNetHTTPRefusesAreRefused(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the handler saw %v", r.Header)
+	}))
+	for _, head := range []string{
+		"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\nhello",
+		"GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nBad\x01Name: v\r\n\r\n",
+	} {
+		c := dial(t, addr)
+		c.send(head)
+		if resp, _ := c.read("POST"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%q: status %d, want 400", head, resp.StatusCode)
+		}
+	}
+}
+
+// An answer that leaves a large body unread says it closes, and the
+// connection closes gently: the client gets the answer, not a reset.
+func TestUnreadLargeBodyClosesGently(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	body := strings.Repeat("b", 8<<20)
+	for i := range 10 {
+		tr := &http.Transport{}
+		resp, err := (&http.Client{Transport: tr}).Post("http://"+addr+"/", "text/plain", strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("post %d: %v", i, err)
+		}
+		resp.Body.Close()
+		tr.CloseIdleConnections()
+		if resp.StatusCode != http.StatusForbidden || !resp.Close {
+			t.Fatalf("post %d: status %d close %v, want 403 and close", i, resp.StatusCode, resp.Close)
+		}
+	}
+}
+
+// Body.Close in a handler does not wait for the rest of the body.
+func TestBodyCloseDoesNotReadTheRest(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body.Close()
+		if _, err := r.Body.Read(make([]byte, 1)); !errors.Is(err, http.ErrBodyReadAfterClose) {
+			t.Errorf("read after Close: %v", err)
+		}
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	c := dial(t, addr)
+	c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" + strings.Repeat("s", 1000)) // then stalls
+	if resp, _ := c.read("POST"); resp.StatusCode != http.StatusForbidden || !resp.Close {
+		t.Fatalf("status %d close %v, want 403 and close", resp.StatusCode, resp.Close)
+	}
+}
+
+// A handler's Connection: close is kept.
+func TestHandlerConnectionClose(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		io.WriteString(w, r.URL.Path)
+	}))
+	c := dial(t, addr)
+	c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, body := c.read("GET"); body != "/a" || !resp.Close {
+		t.Fatalf("body %q close %v", body, resp.Close)
+	}
+	if _, err := c.br.ReadByte(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the handler's Connection: close: %v, want EOF", err)
+	}
+}
+
+// A watch the handler leaves running is halted when the request ends; the
+// next request on the connection is whole.
+func TestLeakedWatchIsHalted(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		if r.URL.Path == "/leak" {
+			Watcher(r.Context())() // never stopped
+		}
+		io.WriteString(w, r.URL.Path)
+	}))
+	c := dial(t, addr)
+	c.send(post("/leak", "x"))
+	if _, body := c.read("POST"); body != "/leak" {
+		t.Fatalf("got %q", body)
+	}
+	c.send(post("/next", "y"))
+	if _, body := c.read("POST"); body != "/next" {
+		t.Fatalf("got %q", body)
+	}
+}
+
+// Close cancels the requests in progress.
+func TestCloseCancelsRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inHandler, cancelled := make(chan struct{}), make(chan struct{})
+	s := &Server{HTTP: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(inHandler)
+		<-r.Context().Done()
+		close(cancelled)
+	})}}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	c := dial(t, ln.Addr().String())
+	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-inHandler
+	s.Close()
+	<-cancelled
+	<-served
 }

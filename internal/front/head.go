@@ -20,10 +20,12 @@ func (h Head) RequestLine() (method, target, proto []byte) {
 }
 
 // plain reports whether h is a request the lean loop may take: HTTP/1.1,
-// not HEAD, exactly one Host, at most one Content-Length, and none of the
-// headers that change how a request is framed or answered (Expect,
+// not HEAD, exactly one Host with a valid value, at most one
+// Content-Length, header names that are tokens, and none of the headers
+// that change how a request is framed or answered (Expect,
 // Transfer-Encoding, Upgrade, TE, Trailer). Header lines that fold onto
-// the next line are not plain either. Anything else goes to net/http.
+// the next line are not plain either. Anything else goes to net/http,
+// which answers what it refuses with 400.
 func (h Head) plain() bool {
 	method, _, proto := h.RequestLine()
 	if string(proto) != "HTTP/1.1" || string(method) == "HEAD" || len(method) == 0 {
@@ -41,12 +43,15 @@ func (h Head) plain() bool {
 		if line[0] == ' ' || line[0] == '\t' {
 			return false
 		}
-		name, _, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok || !validFieldName(string(name)) { // net/http refuses what textproto lets through, e.g. "Name :"
 			return false
 		}
 		switch {
 		case bytes.EqualFold(name, []byte("Host")):
+			if !validHost(bytes.Trim(value, " \t")) {
+				return false
+			}
 			hosts++
 		case bytes.EqualFold(name, []byte("Content-Length")):
 			lengths++
@@ -100,3 +105,27 @@ func headEnd(buf []byte, from int) int {
 	}
 	return -1
 }
+
+// validHost reports whether v may be a Host header's value, as net/http's
+// server checks it (httpguts.ValidHostHeader).
+func validHost(v []byte) bool {
+	for _, c := range v {
+		if c >= 0x80 || !hostChar[c] {
+			return false
+		}
+	}
+	return true
+}
+
+var hostChar = func() (t [128]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!$%&'()*+,-.:;=[]_~" {
+		t[c] = true
+	}
+	return t
+}()

@@ -2,6 +2,7 @@ package front
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,22 +20,27 @@ const bufferLimit = 64 << 10
 type response struct {
 	c        *conn
 	req      *http.Request
+	body     *requestBody // the request's
 	header   http.Header
 	status   int
-	body     []byte // kept until the head goes out
+	kept     []byte // the answer's body, kept until the head goes out
 	headSent bool
+	close    bool // the connection closes after the answer
 	chunked  bool
 	length   int64 // Content-Length once the head is out; -1 chunked
 	written  int64 // body bytes written after the head
 }
 
-func newResponse(c *conn, req *http.Request) *response {
-	return &response{c: c, req: req, header: make(http.Header, 8)}
+func newResponse(c *conn, req *http.Request, body *requestBody) *response {
+	return &response{c: c, req: req, body: body, header: make(http.Header, 8)}
 }
 
 func (w *response) Header() http.Header { return w.header }
 
 func (w *response) WriteHeader(status int) {
+	if status < 100 || status > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", status)) // as net/http
+	}
 	if w.status != 0 || status < 200 { // informational answers are not sent
 		return
 	}
@@ -49,16 +55,16 @@ func (w *response) Write(p []byte) (int, error) {
 	if w.headSent {
 		return w.writeBody(p)
 	}
-	if n, ok := declaredLength(w.header); ok && w.body == nil {
+	if n, ok := declaredLength(w.header); ok && w.kept == nil {
 		w.writeHead(n, p)
 		return w.writeBody(p)
 	}
-	w.body = append(w.body, p...)
-	if len(w.body) <= bufferLimit {
+	w.kept = append(w.kept, p...)
+	if len(w.kept) <= bufferLimit {
 		return len(p), nil
 	}
-	kept := w.body
-	w.body = nil
+	kept := w.kept
+	w.kept = nil
 	w.writeHead(-1, kept)
 	if _, err := w.writeBody(kept); err != nil {
 		return 0, err
@@ -109,13 +115,13 @@ func (w *response) FlushError() error {
 		if !ok {
 			n = -1
 		}
-		w.writeHead(n, w.body)
+		w.writeHead(n, w.kept)
 		if bodyAllowed(w.status) {
-			if _, err := w.writeBody(w.body); err != nil {
+			if _, err := w.writeBody(w.kept); err != nil {
 				return err
 			}
 		}
-		w.body = nil
+		w.kept = nil
 	}
 	return w.c.bw.Flush()
 }
@@ -131,15 +137,15 @@ func (w *response) finish() bool {
 	bw := w.c.bw
 	switch {
 	case !w.headSent:
-		w.writeHead(int64(len(w.body)), w.body)
+		w.writeHead(int64(len(w.kept)), w.kept)
 		if bodyAllowed(w.status) {
-			w.writeBody(w.body)
+			w.writeBody(w.kept)
 		}
 	case w.chunked:
 		bw.WriteString("0\r\n\r\n")
 	}
 	complete := w.chunked || !bodyAllowed(w.status) || w.written == w.length
-	return bw.Flush() == nil && complete
+	return bw.Flush() == nil && complete && !w.close
 }
 
 // writeHead writes the status line and the header for a body of n bytes
@@ -171,14 +177,18 @@ func (w *response) writeHead(n int64, first []byte) {
 }
 
 // prepareHeader sets what net/http would: Date, the body's framing, a
-// sniffed Content-Type, and Connection: close when the client asked.
+// sniffed Content-Type, and Connection: close when the connection will
+// close after the answer: the client or the handler asked, the server is
+// shutting down, or more of the request's body is unread than the loop
+// would read away.
 func (w *response) prepareHeader(n int64, first []byte) {
 	h := w.header
 	if _, ok := h["Date"]; !ok {
 		h["Date"] = []string{time.Now().UTC().Format(http.TimeFormat)}
 	}
 	delete(h, "Transfer-Encoding")
-	if w.req.Close {
+	w.close = w.req.Close || hasToken(h["Connection"], "close") || w.c.s.shuttingDown() || w.body.rest() > drainLimit
+	if w.close {
 		h["Connection"] = []string{"close"}
 	}
 	switch {
@@ -240,4 +250,16 @@ func writeFieldValue(bw *bufio.Writer, v string) {
 		bw.WriteByte(' ')
 		v = v[i+1:]
 	}
+}
+
+// hasToken reports whether a comma-separated header value lists token.
+func hasToken(values []string, token string) bool {
+	for _, v := range values {
+		for f := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(f), token) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -18,17 +19,19 @@ const headBuffer = 16 << 10
 // Server serves a listener's connections on the lean loop and hands the
 // rest to HTTP.
 type Server struct {
-	// HTTP serves the connections the lean loop hands over; its Handler
-	// also serves the lean loop's requests, and its ReadHeaderTimeout and
-	// IdleTimeout (else ReadTimeout) bound the lean loop's reads too.
+	// HTTP serves the connections the lean loop hands over. Of its
+	// settings the lean loop uses Handler (nil: http.DefaultServeMux),
+	// ReadHeaderTimeout, IdleTimeout (else ReadTimeout, for a request's
+	// first byte) and ErrorLog; it has no WriteTimeout, hooks or TLS, and
+	// hands heads over 16 KB to HTTP, whose MaxHeaderBytes then applies.
 	HTTP *http.Server
-	// Poll is how long a connection whose answer just went out polls for
-	// its client's next request, when no other request is in progress or
-	// overlapped within busypoll.Window; zero never polls.
-	Poll time.Duration
+	// Poller lets a connection whose answer just went out poll for its
+	// client's next request while no other request is in progress and the
+	// node is quiet (package busypoll). Nil: never poll.
+	Poller *busypoll.Poller
 
 	once     sync.Once
-	poll     *busypoll.Poller // the lean loop's requests
+	requests *busypoll.Gate // the lean loop's requests
 	handoff  *handoffListener
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -40,7 +43,7 @@ func (s *Server) init() {
 	s.once.Do(func() {
 		s.conns = map[*conn]struct{}{}
 		s.handoff = newHandoffListener()
-		s.poll = busypoll.New(s.Poll)
+		s.requests = s.Poller.Gate()
 	})
 }
 
@@ -67,20 +70,23 @@ func (s *Server) accept(ln net.Listener) error {
 		<-s.handoff.done
 		ln.Close()
 	}()
+	var delay time.Duration // after a failure worth retrying
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
 			if s.shuttingDown() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(5 * time.Millisecond)
+			if retryable(err) {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				s.logf("http: Accept error: %v; retrying in %v", err, delay)
+				time.Sleep(delay)
 				continue
 			}
 			s.handoff.Close()
 			return err
 		}
+		delay = 0
 		c := s.track(nc)
 		if c == nil {
 			nc.Close()
@@ -88,6 +94,15 @@ func (s *Server) accept(ln net.Listener) error {
 		}
 		go c.serve()
 	}
+}
+
+// retryable reports whether an Accept failure may pass: the process is out
+// of descriptors or memory for a while, or one connection failed early.
+// net/http retries the same ones (its Temporary errors).
+func retryable(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ENOBUFS) || errors.Is(err, syscall.ENOMEM) || errors.Is(err, syscall.ECONNABORTED)
 }
 
 func (s *Server) track(nc net.Conn) *conn {
@@ -159,12 +174,23 @@ func (s *Server) beginClose() {
 	}
 }
 
+// closeAll closes every lean connection and cancels its requests, as the
+// failed background read of net/http's connections does.
 func (s *Server) closeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		c.nc.Close()
+		c.stop()
 	}
+}
+
+// handler is HTTP's Handler, or http.DefaultServeMux, as in net/http.
+func (s *Server) handler() http.Handler {
+	if s.HTTP.Handler != nil {
+		return s.HTTP.Handler
+	}
+	return http.DefaultServeMux
 }
 
 // logf logs to HTTP.ErrorLog, or the log package's standard logger, as

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,23 +30,31 @@ type watcher struct {
 	c      *conn
 	body   *requestBody
 	cancel context.CancelFunc
+	state  atomic.Int32  // watchIdle, watchOn or watchEnded
+	done   chan struct{} // closed when the reading goroutine is done
 }
+
+const (
+	watchIdle  = iota
+	watchOn    // a goroutine reads ahead
+	watchEnded // the request is over: the connection is the loop's again
+)
 
 // aLongTimeAgo is a read deadline that ends a blocked read at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// start watches the connection in a goroutine. Nothing can be watched
-// while the request's body is unread (its bytes are not the client's
-// next ones) or when the next request is already buffered (the client is
-// there).
+// start watches the connection in a goroutine. Nothing is watched while
+// the request's body is unread (its bytes are not the client's next
+// ones), when the next request is already buffered (the client is there),
+// while another watch runs, or after the request ended.
 func (w *watcher) start() (stop func()) {
 	c := w.c
-	if !w.body.consumed() || c.br.Buffered() > 0 || c.r.hasByte {
+	if !w.body.consumed() || c.br.Buffered() > 0 || c.r.hasByte || !w.state.CompareAndSwap(watchIdle, watchOn) {
 		return func() {}
 	}
-	done := make(chan struct{})
+	w.done = make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(w.done)
 		var b [1]byte
 		n, err := c.nc.Read(b[:])
 		switch {
@@ -56,9 +65,23 @@ func (w *watcher) start() (stop func()) {
 		}
 	}()
 	return func() {
-		c.nc.SetReadDeadline(aLongTimeAgo)
-		<-done
-		c.nc.SetReadDeadline(time.Time{})
-		c.readDL = false
+		if w.state.CompareAndSwap(watchOn, watchIdle) { // else end has halted it
+			w.halt()
+		}
+	}
+}
+
+// halt ends the reading goroutine and waits for it.
+func (w *watcher) halt() {
+	w.c.nc.SetReadDeadline(aLongTimeAgo)
+	<-w.done
+	w.c.nc.SetReadDeadline(w.c.readDL) // the handler's, if it set one
+}
+
+// end refuses later watches, and halts one the handler left running: the
+// request is over, the connection is the loop's again.
+func (w *watcher) end() {
+	if w.state.Swap(watchEnded) == watchOn {
+		w.halt()
 	}
 }

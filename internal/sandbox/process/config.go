@@ -2,6 +2,7 @@ package process
 
 import (
 	"fmt"
+	"github.com/yun-fc/yun/internal/busypoll"
 	"log/slog"
 	"math"
 	"path/filepath"
@@ -73,10 +74,10 @@ type Config struct {
 	// Prewarm configures the pools of pre-warmed sandboxes. The zero value
 	// keeps none: every Start boots from scratch.
 	Prewarm Prewarm
-	// AnswerPoll is how long an exchange with an instance, alone on a quiet
-	// engine, polls for its answer before it parks (package busypoll).
-	// Default: DefaultAnswerPoll; negative: never poll.
-	AnswerPoll time.Duration
+	// Poller lets an exchange with an instance, alone on a quiet node, poll
+	// for the answer before it parks (package busypoll); the node's other
+	// waits share it. Nil: never poll.
+	Poller *busypoll.Poller
 }
 
 // Prewarm configures the pools of pre-warmed sandboxes (pool.go): per kind
@@ -101,10 +102,6 @@ type Prewarm struct {
 	// DefaultPrewarmWindow.
 	DemandWindow time.Duration
 }
-
-// DefaultAnswerPoll is Config.AnswerPoll's default: an instance's answer
-// to a small request typically comes within it.
-const DefaultAnswerPoll = 100 * time.Microsecond
 
 // Defaults of Prewarm.
 const (
@@ -184,9 +181,6 @@ func (c Config) withDefaults() (Config, error) {
 	c.RunDir = dir
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	if c.AnswerPoll == 0 {
-		c.AnswerPoll = DefaultAnswerPoll
 	}
 	if c.StartTimeout == 0 {
 		c.StartTimeout = DefaultStartTimeout

@@ -28,9 +28,9 @@ type Engine struct {
 	bootstrap    bootstrapFiles
 	runtimes     []string
 	instancesDir string
-	iso          *isolation       // nil with IsolationNone
-	pool         *pool            // nil without Config.Prewarm
-	poll         *busypoll.Poller // the exchanges with instances (Config.AnswerPoll)
+	iso          *isolation     // nil with IsolationNone
+	pool         *pool          // nil without Config.Prewarm
+	exchanges    *busypoll.Gate // the exchanges with instances (Config.Poller)
 }
 
 // New detects the interpreters of this host and, unless cfg.Isolation is
@@ -47,7 +47,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, instancesDir: filepath.Join(cfg.RunDir, "instances"),
-		poll: busypoll.New(cfg.AnswerPoll)}
+		exchanges: cfg.Poller.Gate()}
 	if e.node, err = findNode(cfg.NodePath); err != nil {
 		return nil, fmt.Errorf("process engine: %w", err)
 	}

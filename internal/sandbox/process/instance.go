@@ -132,7 +132,7 @@ func (e *Engine) launch(p *launchPlan) (_ *Instance, err error) {
 	base := "http://" + inst.addr
 	inst.urls.invoke, inst.urls.initialize, inst.urls.preStop = base+"/invoke", base+"/initialize", base+"/pre-stop"
 	inst.client = newTransport(inst.custom, inst.addr, inst.dial)
-	inst.client.poll = e.poll
+	inst.client.poll = e.exchanges
 	inst.headers = commonHeaders(spec, id)
 	if err = inst.exec(); err != nil {
 		return nil, err

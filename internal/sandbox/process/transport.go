@@ -34,7 +34,7 @@ type transport struct {
 	addr        string
 	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 	idleTimeout time.Duration
-	poll        *busypoll.Poller // the engine's exchanges; nil: never poll
+	poll        *busypoll.Gate // the engine's exchanges; nil: never poll
 
 	headOnce sync.Once
 	head     []byte // the instance's common headers in the wire format

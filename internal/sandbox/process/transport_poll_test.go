@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/yun-fc/yun/internal/busypoll"
 )
@@ -15,7 +16,7 @@ func TestTransportWithAnswerPoll(t *testing.T) {
 		w.Write(b)
 	})
 	tr := testTransport(addrOf(s.Server))
-	tr.poll = busypoll.New(DefaultAnswerPoll)
+	tr.poll = busypoll.New(100 * time.Microsecond).Gate()
 	for i := range 20 {
 		body := []byte(string(rune('a' + i)))
 		if rep := roundTripAll(t, tr, invokeReq(http.Header{}, body)); string(rep.body) != string(body) {
