@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -35,7 +36,7 @@ type Server struct {
 	handoff  *handoffListener
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
-	closing  bool
+	closing  atomic.Bool    // set under mu, read on every request without it
 	inflight sync.WaitGroup // lean connections
 }
 
@@ -108,7 +109,7 @@ func retryable(err error) bool {
 func (s *Server) track(nc net.Conn) *conn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
+	if s.closing.Load() {
 		return nil
 	}
 	c := newConn(s, nc)
@@ -125,11 +126,7 @@ func (s *Server) untrack(c *conn) {
 	s.inflight.Done()
 }
 
-func (s *Server) shuttingDown() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
+func (s *Server) shuttingDown() bool { return s.closing.Load() }
 
 // Shutdown stops accepting, lets the lean loop finish the requests it is
 // serving and closes its idle connections, and shuts HTTP down, all
@@ -168,7 +165,7 @@ func (s *Server) Close() error {
 func (s *Server) beginClose() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closing = true
+	s.closing.Store(true)
 	for c := range s.conns {
 		c.wakeIdle()
 	}
