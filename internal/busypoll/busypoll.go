@@ -105,9 +105,10 @@ func (g *Gate) Wait(raw syscall.RawConn) {
 var peekBuffer [1]byte
 
 // Wait polls raw until it has something to read (bytes, end of stream or
-// an error), at most the budget; the caller then reads as usual, and
-// parks if nothing came. A Wait that finds another goroutine polling
-// records an overlap and returns at once.
+// an error), at most the budget, and no longer than activities keep from
+// overlapping; the caller then reads as usual, and parks if nothing came.
+// A Wait that finds another goroutine polling records an overlap and
+// returns at once.
 func (p *Poller) Wait(raw syscall.RawConn) {
 	if p == nil || raw == nil {
 		return
@@ -117,12 +118,14 @@ func (p *Poller) Wait(raw syscall.RawConn) {
 		return
 	}
 	defer p.polling.Store(false)
-	end := time.Now().Add(p.budget)
+	end, busyAt := time.Now().Add(p.budget), p.busyAt.Load()
 	raw.Read(func(fd uintptr) bool {
 		for {
 			_, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&peekBuffer[0])), 1,
 				syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
-			if errno != syscall.EAGAIN || time.Now().After(end) {
+			// Anything but "nothing yet" is for the read to take; an
+			// overlap meanwhile means the CPU is wanted.
+			if errno != syscall.EAGAIN || time.Now().After(end) || p.busyAt.Load() != busyAt {
 				return true
 			}
 		}

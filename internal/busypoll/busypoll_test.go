@@ -164,3 +164,24 @@ func TestWaitReturnsWithTheBytes(t *testing.T) {
 		t.Fatalf("read after the server closed: %v, want EOF", err)
 	}
 }
+
+// An overlap while a Wait polls ends the poll.
+func TestWaitEndsAtAnOverlap(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("GOMAXPROCS 1: never polls")
+	}
+	p := New(time.Hour)
+	_, raw := answering(t, time.Hour)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		g := p.Gate()
+		g.Enter()
+		g.Enter() // an overlap
+		g.Exit()
+		g.Exit()
+	}()
+	p.Wait(raw) // returns at the overlap, not after an hour
+	if readable(raw) {
+		t.Fatal("Wait returned because bytes came, not because of the overlap")
+	}
+}

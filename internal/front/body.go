@@ -4,11 +4,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // drainLimit is how much of a body the handler left unread the loop reads
 // away to keep the connection; a longer rest closes it, as in net/http.
 const drainLimit = 256 << 10
+
+// drainTime bounds the reading (a variable for tests).
+var drainTime = 5 * time.Second
 
 // requestBody is a request's body as the handler sees it. It knows how
 // much of it is left, and its Close only marks it closed: the loop reads

@@ -61,7 +61,7 @@ func (c *conn) serve() {
 			c.closeLingering()
 			return
 		}
-		if c.br.Buffered() == 0 && c.s.requests.Quiet() {
+		if c.br.Buffered() == 0 && !c.r.hasByte && c.s.requests.Quiet() {
 			c.s.requests.Wait(c.raw) // a client calling in a loop sends its next request at once
 		}
 	}
@@ -176,11 +176,15 @@ func (c *conn) serveOne() (keep bool) {
 	defer wt.end() // after a panic
 	ctx = context.WithValue(ctx, watcherKey{}, wt)
 	w := newResponse(c, req, body)
-	c.s.handler().ServeHTTP(w, req.WithContext(ctx))
+	c.s.lean.ServeHTTP(w, req.WithContext(ctx))
 	wt.end() // before the loop reads the connection again
 	keep = w.finish()
 	c.setWriteDeadline(time.Time{})
-	return keep && body.drain()
+	if !keep || body.consumed() {
+		return keep
+	}
+	c.setReadDeadline(time.Now().Add(drainTime)) // a client that stalls its body loses the connection
+	return body.drain()
 }
 
 // closeLingering closes the connection as net/http does after an answer:
@@ -192,13 +196,10 @@ func (c *conn) closeLingering() {
 	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
 		cw.CloseWrite()
 		c.nc.SetReadDeadline(time.Now().Add(lingerTime))
-		io.CopyN(io.Discard, c.nc, lingerLimit)
+		io.Copy(io.Discard, c.nc) // until the client is done sending, or lingerTime
 	}
 	c.nc.Close()
 }
 
-// How long, and how much, closeLingering reads.
-const (
-	lingerTime  = 500 * time.Millisecond
-	lingerLimit = 4 << 20
-)
+// lingerTime is how long closeLingering reads, as net/http waits.
+const lingerTime = 500 * time.Millisecond

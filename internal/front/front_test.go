@@ -649,3 +649,64 @@ func TestCloseCancelsRequests(t *testing.T) {
 	<-cancelled
 	<-served
 }
+
+// A client that stalls the rest of a small body loses the connection once
+// drainTime has passed, rather than holding the loop.
+func TestStalledBodyRestLosesTheConnection(t *testing.T) {
+	old := drainTime
+	t.Cleanup(func() { drainTime = old }) // after the server's Shutdown, registered later
+	drainTime = 50 * time.Millisecond
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "early") // reads none of the body
+	}))
+	c := dial(t, addr)
+	c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789") // then stalls
+	if _, body := c.read("POST"); body != "early" {
+		t.Fatalf("got %q", body)
+	}
+	if _, err := c.br.ReadByte(); !errors.Is(err, io.EOF) {
+		t.Fatalf("with the body's rest stalled: %v, want the connection closed", err)
+	}
+}
+
+// Two watches at once are one; both stops are safe.
+func TestWatchTwiceIsOneWatch(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		watch := Watcher(r.Context())
+		stop1 := watch()
+		stop2 := watch()
+		stop2()
+		stop1()
+		stop1()
+		io.WriteString(w, r.URL.Path)
+	}))
+	c := dial(t, addr)
+	for _, path := range []string{"/a", "/b"} {
+		c.send(post(path, "x"))
+		if _, body := c.read("POST"); body != path {
+			t.Fatalf("got %q, want %q", body, path)
+		}
+	}
+}
+
+// Requests handed to net/http count as load: while one runs, the node is
+// not quiet, and nothing polls.
+func TestHandedOffRequestsCountAsLoad(t *testing.T) {
+	var s *Server
+	quiet := make(chan bool, 1)
+	s = &Server{Poller: busypoll.New(time.Millisecond), HTTP: &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			quiet <- s.requests.Quiet()
+		})}}
+	addr, _ := serveWith(t, s)
+	if s.requests == nil {
+		t.Skip("GOMAXPROCS 1: no Poller")
+	}
+	c := dial(t, addr)
+	c.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n") // handed off
+	c.read("HEAD")
+	if <-quiet {
+		t.Fatal("quiet while net/http served a request")
+	}
+}

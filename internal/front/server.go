@@ -20,7 +20,8 @@ const headBuffer = 16 << 10
 // Server serves a listener's connections on the lean loop and hands the
 // rest to HTTP.
 type Server struct {
-	// HTTP serves the connections the lean loop hands over. Of its
+	// HTTP serves the connections the lean loop hands over. With a Poller,
+	// Serve wraps its Handler to count the requests it serves. Of its
 	// settings the lean loop uses Handler (nil: http.DefaultServeMux),
 	// ReadHeaderTimeout, IdleTimeout (else ReadTimeout, for a request's
 	// first byte) and ErrorLog; it has no WriteTimeout, hooks or TLS, and
@@ -32,7 +33,8 @@ type Server struct {
 	Poller *busypoll.Poller
 
 	once     sync.Once
-	requests *busypoll.Gate // the lean loop's requests
+	requests *busypoll.Gate // the requests being served, on either loop
+	lean     http.Handler   // HTTP's Handler as given
 	handoff  *handoffListener
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -45,7 +47,26 @@ func (s *Server) init() {
 		s.conns = map[*conn]struct{}{}
 		s.handoff = newHandoffListener()
 		s.requests = s.Poller.Gate()
+		s.lean = s.HTTP.Handler
+		if s.lean == nil {
+			s.lean = http.DefaultServeMux
+		}
+		if s.requests != nil { // the handed-off requests count too: they are load
+			s.HTTP.Handler = countedHandler{s.lean, s.requests}
+		}
 	})
+}
+
+// countedHandler counts the requests it serves at a Gate.
+type countedHandler struct {
+	http.Handler
+	gate *busypoll.Gate
+}
+
+func (h countedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.gate.Enter()
+	defer h.gate.Exit()
+	h.Handler.ServeHTTP(w, r)
 }
 
 // Serve accepts connections on ln until Shutdown or Close; it returns
@@ -81,7 +102,10 @@ func (s *Server) accept(ln net.Listener) error {
 			if retryable(err) {
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				s.logf("http: Accept error: %v; retrying in %v", err, delay)
-				time.Sleep(delay)
+				select {
+				case <-time.After(delay):
+				case <-s.handoff.done: // Shutdown or Close
+				}
 				continue
 			}
 			s.handoff.Close()
@@ -180,14 +204,6 @@ func (s *Server) closeAll() {
 		c.nc.Close()
 		c.stop()
 	}
-}
-
-// handler is HTTP's Handler, or http.DefaultServeMux, as in net/http.
-func (s *Server) handler() http.Handler {
-	if s.HTTP.Handler != nil {
-		return s.HTTP.Handler
-	}
-	return http.DefaultServeMux
 }
 
 // logf logs to HTTP.ErrorLog, or the log package's standard logger, as

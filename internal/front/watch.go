@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
@@ -25,13 +25,17 @@ func Watcher(ctx context.Context) func() (stop func()) {
 }
 
 // watcher reads ahead on a request's connection while the request waits,
-// as net/http's background read does for every request.
+// as net/http's background read does for every request. Its mutex orders
+// start, stop and end, from whatever goroutines they come.
 type watcher struct {
 	c      *conn
 	body   *requestBody
 	cancel context.CancelFunc
-	state  atomic.Int32  // watchIdle, watchOn or watchEnded
-	done   chan struct{} // closed when the reading goroutine is done
+
+	mu    sync.Mutex
+	state int           // watchIdle, watchOn or watchEnded
+	gen   int           // counts the watches, so that a stale stop does nothing
+	done  chan struct{} // closed when the reading goroutine is done
 }
 
 const (
@@ -48,13 +52,17 @@ var aLongTimeAgo = time.Unix(1, 0)
 // ones), when the next request is already buffered (the client is there),
 // while another watch runs, or after the request ended.
 func (w *watcher) start() (stop func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	c := w.c
-	if !w.body.consumed() || c.br.Buffered() > 0 || c.r.hasByte || !w.state.CompareAndSwap(watchIdle, watchOn) {
+	if w.state != watchIdle || !w.body.consumed() || c.br.Buffered() > 0 || c.r.hasByte {
 		return func() {}
 	}
-	w.done = make(chan struct{})
+	w.state, w.done = watchOn, make(chan struct{})
+	w.gen++
+	gen, done := w.gen, w.done
 	go func() {
-		defer close(w.done)
+		defer close(done)
 		var b [1]byte
 		n, err := c.nc.Read(b[:])
 		switch {
@@ -65,13 +73,16 @@ func (w *watcher) start() (stop func()) {
 		}
 	}()
 	return func() {
-		if w.state.CompareAndSwap(watchOn, watchIdle) { // else end has halted it
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.state == watchOn && w.gen == gen {
 			w.halt()
+			w.state = watchIdle
 		}
 	}
 }
 
-// halt ends the reading goroutine and waits for it.
+// halt ends the reading goroutine and waits for it; w.mu is held.
 func (w *watcher) halt() {
 	w.c.nc.SetReadDeadline(aLongTimeAgo)
 	<-w.done
@@ -81,7 +92,10 @@ func (w *watcher) halt() {
 // end refuses later watches, and halts one the handler left running: the
 // request is over, the connection is the loop's again.
 func (w *watcher) end() {
-	if w.state.Swap(watchEnded) == watchOn {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.state == watchOn {
 		w.halt()
 	}
+	w.state = watchEnded
 }
