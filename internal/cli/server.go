@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,6 +28,9 @@ Environment: YUN_DATA_DIR, YUN_LISTEN, and on first start
 YUN_ADMIN_ACCESS_KEY_ID / YUN_ADMIN_ACCESS_KEY_SECRET.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := noZeroScaling(cmd); err != nil {
+				return err
+			}
 			cfg.DataDir = first(cfg.DataDir, e.getenv("YUN_DATA_DIR"))
 			cfg.Listen = first(cfg.Listen, e.getenv("YUN_LISTEN"))
 			cfg.AdminAccessKeyID = e.getenv("YUN_ADMIN_ACCESS_KEY_ID")
@@ -79,4 +84,26 @@ func (e *env) banner(d *daemon.Daemon) {
 	}
 	fmt.Fprintf(e.stdout, "  isolation:  %s\n", d.Isolation())
 	fmt.Fprintf(e.stdout, "\nNext, in another terminal:\n  yun deploy examples/hello-node --name hello --runtime nodejs20 --handler index.handler\n  yun invoke hello --data '{\"name\":\"Yun\"}'\n")
+}
+
+// zeroMeansDefault are the scaling flags whose zero value the scheduler
+// reads as "the default": given explicitly, 0 is refused rather than
+// silently turned into the default.
+var zeroMeansDefault = []string{"max-queue-length", "max-queue-wait", "max-instances", "start-rate", "start-burst",
+	"target-utilization"}
+
+func noZeroScaling(cmd *cobra.Command) error {
+	for _, name := range zeroMeansDefault {
+		f := cmd.Flags().Lookup(name)
+		if !f.Changed {
+			continue
+		}
+		if v, err := strconv.ParseFloat(strings.TrimSuffix(f.Value.String(), "s"), 64); err == nil && v == 0 {
+			return fmt.Errorf("--%s 0: must be above 0 (default %s)", name, f.DefValue)
+		}
+		if d, err := time.ParseDuration(f.Value.String()); err == nil && d == 0 {
+			return fmt.Errorf("--%s 0: must be above 0 (default %s)", name, f.DefValue)
+		}
+	}
+	return nil
 }
