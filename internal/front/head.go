@@ -117,15 +117,18 @@ func validHost(v []byte) bool {
 	return true
 }
 
-var hostChar = func() (t [128]bool) {
+var hostChar = asciiTable("!$%&'()*+,-.:;=[]_~")
+
+// asciiTable marks the digits, the letters and the bytes of extra.
+func asciiTable(extra string) (t [128]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
 	}
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-'a'+'A'] = true, true
 	}
-	for _, c := range "!$%&'()*+,-.:;=[]_~" {
+	for _, c := range extra {
 		t[c] = true
 	}
 	return t
-}()
+}

@@ -224,18 +224,7 @@ func validFieldName(k string) bool {
 	return true
 }
 
-var tokenChar = func() (t [128]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
+var tokenChar = asciiTable("!#$%&'*+-.^_`|~")
 
 // writeFieldValue writes v with CR and LF as spaces, as net/http does, so
 // that no value can end the header early.
