@@ -3,7 +3,6 @@ package front
 import (
 	"context"
 	"errors"
-	"github.com/yun-fc/yun/internal/busypoll"
 	"log"
 	"net"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/yun-fc/yun/internal/busypoll"
 )
 
 // headBuffer is the read buffer of a connection on the lean loop; a head

@@ -2,12 +2,12 @@ package process
 
 import (
 	"fmt"
-	"github.com/yun-fc/yun/internal/busypoll"
 	"log/slog"
 	"math"
 	"path/filepath"
 	"time"
 
+	"github.com/yun-fc/yun/internal/busypoll"
 	"github.com/yun-fc/yun/internal/sandbox/process/egress"
 )
 

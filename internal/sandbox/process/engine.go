@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/yun-fc/yun/internal/busypoll"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/yun-fc/yun/internal/busypoll"
 	"github.com/yun-fc/yun/internal/sandbox"
 	"github.com/yun-fc/yun/internal/sandbox/process/jail"
 )

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/yun-fc/yun/internal/busypoll"
 	"net"
 	"net/textproto"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/yun-fc/yun/internal/busypoll"
 )
 
 // transport is the engine's HTTP/1.1 client of one instance: a pool of
