@@ -418,17 +418,19 @@ func TestNetHTTPClientRoundTrips(t *testing.T) {
 func TestHandlerPanicClosesOnlyItsConnection(t *testing.T) {
 	var logged strings.Builder
 	var mu sync.Mutex
-	addr, s := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/panic" {
-			panic("boom")
-		}
-		io.WriteString(w, "fine")
-	}))
-	s.HTTP.ErrorLog = log.New(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logged.Write(p)
-	}), "", 0)
+	addr, _ := serveWith(t, &Server{HTTP: &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/panic" {
+				panic("boom")
+			}
+			io.WriteString(w, "fine")
+		}),
+		ErrorLog: log.New(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return logged.Write(p)
+		}), "", 0),
+	}})
 	c := dial(t, addr)
 	c.send("GET /panic HTTP/1.1\r\nHost: x\r\n\r\n")
 	if _, err := c.br.ReadByte(); !errors.Is(err, io.EOF) {
