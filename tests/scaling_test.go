@@ -358,7 +358,7 @@ func TestDisconnectedCallerLeavesTheQueue(t *testing.T) {
 	}
 	busy := make(chan error, 1)
 	go func() {
-		_, err := n.Client().Invoke(context.Background(), "leaver", client.InvokeOptions{Body: []byte("4000")})
+		_, err := n.Client().Invoke(context.Background(), "leaver", client.InvokeOptions{Body: []byte("8000")})
 		busy <- err
 	}()
 	eventually(t, "the instance is busy", 10*time.Second, func() bool {
