@@ -168,14 +168,15 @@ func (c *conn) serveOne() (keep bool) {
 	}
 	c.setReadDeadline(time.Time{})
 	req.RemoteAddr = c.nc.RemoteAddr().String()
-	body := &requestBody{rc: req.Body, length: req.ContentLength}
-	req.Body = body
 	ctx, cancel := context.WithCancel(c.ctx)
 	defer cancel()
-	wt := &watcher{c: c, body: body, cancel: cancel}
+	x := &exchange{body: requestBody{rc: req.Body, length: req.ContentLength}} // one allocation for the three
+	body, wt, w := &x.body, &x.watch, &x.resp
+	req.Body = body
+	*wt = watcher{c: c, body: body, cancel: cancel}
 	defer wt.end() // after a panic
 	ctx = context.WithValue(ctx, watcherKey{}, wt)
-	w := newResponse(c, req, body)
+	*w = response{c: c, req: req, body: body, header: make(http.Header, 8)}
 	c.s.lean.ServeHTTP(w, req.WithContext(ctx))
 	wt.end() // before the loop reads the connection again
 	keep = w.finish()
@@ -185,6 +186,13 @@ func (c *conn) serveOne() (keep bool) {
 	}
 	c.setReadDeadline(time.Now().Add(drainTime)) // a client that stalls its body loses the connection
 	return body.drain()
+}
+
+// exchange is what the loop keeps per request.
+type exchange struct {
+	body  requestBody
+	watch watcher
+	resp  response
 }
 
 // closeLingering closes the connection as net/http does after an answer:

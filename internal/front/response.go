@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,10 +30,6 @@ type response struct {
 	chunked  bool
 	length   int64 // Content-Length once the head is out; -1 chunked
 	written  int64 // body bytes written after the head
-}
-
-func newResponse(c *conn, req *http.Request, body *requestBody) *response {
-	return &response{c: c, req: req, body: body, header: make(http.Header, 8)}
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -184,7 +181,7 @@ func (w *response) writeHead(n int64, first []byte) {
 func (w *response) prepareHeader(n int64, first []byte) {
 	h := w.header
 	if _, ok := h["Date"]; !ok {
-		h["Date"] = []string{time.Now().UTC().Format(http.TimeFormat)}
+		h["Date"] = w.c.s.date.now()
 	}
 	delete(h, "Transfer-Encoding")
 	w.close = w.req.Close || hasToken(h["Connection"], "close") || w.c.s.shuttingDown() || w.body.rest() > drainLimit
@@ -251,4 +248,24 @@ func hasToken(values []string, token string) bool {
 		}
 	}
 	return false
+}
+
+// dateCache formats the Date header once a second.
+type dateCache struct {
+	last atomic.Pointer[dateValue]
+}
+
+type dateValue struct {
+	sec   int64
+	value []string // shared by the answers of that second; never modified
+}
+
+func (d *dateCache) now() []string {
+	t := time.Now()
+	if v := d.last.Load(); v != nil && v.sec == t.Unix() {
+		return v.value
+	}
+	v := &dateValue{sec: t.Unix(), value: []string{t.UTC().Format(http.TimeFormat)}}
+	d.last.Store(v)
+	return v.value
 }

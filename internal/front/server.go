@@ -39,7 +39,8 @@ type Server struct {
 	handoff  *handoffListener
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
-	closing  atomic.Bool    // set under mu, read on every request without it
+	closing  atomic.Bool // set under mu, read on every request without it
+	date     dateCache
 	inflight sync.WaitGroup // lean connections
 }
 
