@@ -11,13 +11,21 @@ import (
 	"unsafe"
 )
 
-func TestGateOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
+// onFakeClock returns a Poller whose clock is *clock, which starts at
+// Window; it skips the test where nothing polls.
+func onFakeClock(t *testing.T, budget time.Duration) (p *Poller, clock *time.Duration) {
+	t.Helper()
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("GOMAXPROCS 1: never polls")
 	}
-	p := New(time.Millisecond)
-	clock := Window
-	p.now = func() time.Duration { return clock }
+	p, clock = New(budget), new(time.Duration)
+	*clock = Window
+	p.now = func() time.Duration { return *clock }
+	return p, clock
+}
+
+func TestGateOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
+	p, clock := onFakeClock(t, time.Millisecond)
 	g, other := p.Gate(), p.Gate()
 	if !g.Enter() {
 		t.Fatal("the only activity may not poll")
@@ -34,7 +42,7 @@ func TestGateOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
 		t.Fatal("quiet with an activity in progress")
 	}
 	g.Exit()
-	clock += Window - 1
+	*clock += Window - 1
 	if g.Enter() || other.Enter() {
 		t.Fatal("within Window of an overlap, an activity polls")
 	}
@@ -43,7 +51,7 @@ func TestGateOnlyForTheSoleActivityOfAQuietNode(t *testing.T) {
 	if g.Quiet() {
 		t.Fatal("quiet within Window of an overlap")
 	}
-	clock++
+	(*clock)++
 	if !g.Quiet() {
 		t.Fatal("not quiet after Window alone")
 	}
@@ -70,12 +78,7 @@ func TestNilPollerNeverPolls(t *testing.T) {
 
 // One goroutine polls at a time; a second wait is an overlap.
 func TestOnePollerAtATime(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("GOMAXPROCS 1: never polls")
-	}
-	p := New(time.Minute)
-	clock := Window
-	p.now = func() time.Duration { return clock }
+	p, _ := onFakeClock(t, time.Minute)
 	_, raw := answering(t, 200*time.Millisecond)
 	done := make(chan struct{})
 	go func() {

@@ -69,7 +69,7 @@ func (c *conn) serve() {
 
 // next waits for the next request head, within the server's idle timeout
 // for its first byte and its header timeout for the rest.
-func (c *conn) next() (Head, bool, error) {
+func (c *conn) next() (requestHead, bool, error) {
 	if d := c.idleTimeout(); d > 0 {
 		c.setReadDeadline(time.Now().Add(d))
 	} else {

@@ -5,18 +5,18 @@ import (
 	"bytes"
 )
 
-// Head is a request head as the client sent it, up to and including the
-// blank line; it lives in the connection's read buffer and is valid only
-// until the request is read.
-type Head []byte
+// requestHead is a request head as the client sent it, up to and
+// including the blank line; it lives in the connection's read buffer and
+// is valid only until the request is read.
+type requestHead []byte
 
-// RequestLine returns the method, request target and protocol of h.
-func (h Head) RequestLine() (method, target, proto []byte) {
+// requestLine returns the method and protocol of h's request line.
+func (h requestHead) requestLine() (method, proto []byte) {
 	line, _, _ := bytes.Cut(h, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	method, rest, _ := bytes.Cut(line, []byte(" "))
-	target, proto, _ = bytes.Cut(rest, []byte(" "))
-	return method, target, proto
+	_, proto, _ = bytes.Cut(rest, []byte(" ")) // after the target
+	return method, proto
 }
 
 // plain reports whether h is a request the lean loop may take: HTTP/1.1,
@@ -26,8 +26,8 @@ func (h Head) RequestLine() (method, target, proto []byte) {
 // Transfer-Encoding, Upgrade, TE, Trailer). Header lines that fold onto
 // the next line are not plain either. Anything else goes to net/http,
 // which answers what it refuses with 400.
-func (h Head) plain() bool {
-	method, _, proto := h.RequestLine()
+func (h requestHead) plain() bool {
+	method, proto := h.requestLine()
 	if string(proto) != "HTTP/1.1" || string(method) == "HEAD" || len(method) == 0 {
 		return false
 	}
@@ -67,7 +67,7 @@ func (h Head) plain() bool {
 // peekHead waits for a whole request head in br's buffer without consuming
 // it. ok is false when the head does not fit the buffer; err is the
 // connection's (io.EOF when the client closed it between requests).
-func peekHead(br *bufio.Reader) (h Head, ok bool, err error) {
+func peekHead(br *bufio.Reader) (h requestHead, ok bool, err error) {
 	if _, err := br.Peek(1); err != nil {
 		return nil, false, err
 	}
@@ -75,7 +75,7 @@ func peekHead(br *bufio.Reader) (h Head, ok bool, err error) {
 	for {
 		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf, searched); end >= 0 {
-			return Head(buf[:end]), true, nil
+			return requestHead(buf[:end]), true, nil
 		}
 		if len(buf) == br.Size() {
 			return nil, false, nil
