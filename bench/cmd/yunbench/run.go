@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -61,6 +62,13 @@ const (
 )
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == warmpath.RefCommand { // a process the warmpath scenario starts
+		if err := warmpath.ServeReference(ctx, args[1:], os.Stdin, stdout); err != nil {
+			fmt.Fprintln(stderr, "yunbench:", err)
+			return exitFailed
+		}
+		return exitOK
+	}
 	if len(args) == 0 || scenarios()[args[0]].flags == nil {
 		usage(stderr)
 		return exitUsage

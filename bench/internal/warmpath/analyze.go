@@ -9,12 +9,13 @@ import (
 
 // Targets of the warm path (from the scheduler issue).
 const (
-	targetRatio    = 0.5                    // Yun's throughput / direct, at the largest client count
+	targetRatio    = 0.5                    // Yun's throughput / direct's, at the largest client count
 	targetAddedP50 = 150 * time.Microsecond // at the smallest client count
 )
 
 // pathStats is one path at one client count, over all its rounds.
 type pathStats struct {
+	clients     int
 	requests    int
 	latency     stats.Summary
 	throughputs []float64 // per round, successful req/s
@@ -25,11 +26,19 @@ type pathStats struct {
 	latencies   []time.Duration
 }
 
-// comparison is both paths at one client count.
+// comparison is every path at one client count.
 type comparison struct {
-	clients            int
-	direct, yun        pathStats
-	ratio              float64 // median Yun throughput / median direct throughput
+	clients int
+	direct  pathStats
+	yun     versus
+	refs    []versus // the reference proxies, in refKinds' order
+}
+
+// versus is one path against direct at the same client count.
+type versus struct {
+	path               string
+	stats              pathStats
+	ratio              float64 // median throughput / direct's median throughput
 	roundRatio         float64 // median of the per-round ratios
 	addedP50, addedP99 time.Duration
 }
@@ -37,20 +46,32 @@ type comparison struct {
 func (r *result) comparisons() []comparison {
 	var out []comparison
 	for _, clients := range r.cfg.Clients {
-		c := comparison{clients: clients, direct: r.pathStats(pathDirect, clients), yun: r.pathStats(pathYun, clients)}
-		if c.direct.median > 0 {
-			c.ratio = c.yun.median / c.direct.median
+		c := comparison{clients: clients, direct: r.pathStats(pathDirect, clients)}
+		c.yun = r.versus(pathYun, c.direct)
+		for _, k := range r.cfg.Refs {
+			c.refs = append(c.refs, r.versus(k, c.direct))
 		}
-		c.roundRatio = stats.Median(r.roundRatios(clients))
-		c.addedP50 = c.yun.latency.P50 - c.direct.latency.P50
-		c.addedP99 = c.yun.latency.P99 - c.direct.latency.P99
 		out = append(out, c)
 	}
 	return out
 }
 
+// all is Yun, then the reference proxies.
+func (c comparison) all() []versus { return append([]versus{c.yun}, c.refs...) }
+
+func (r *result) versus(path string, direct pathStats) versus {
+	v := versus{path: path, stats: r.pathStats(path, direct.clients)}
+	if direct.median > 0 {
+		v.ratio = v.stats.median / direct.median
+	}
+	v.roundRatio = stats.Median(r.roundRatios(path, direct.clients))
+	v.addedP50 = v.stats.latency.P50 - direct.latency.P50
+	v.addedP99 = v.stats.latency.P99 - direct.latency.P99
+	return v
+}
+
 func (r *result) pathStats(path string, clients int) pathStats {
-	p := pathStats{answers: map[string]int{}}
+	p := pathStats{clients: clients, answers: map[string]int{}}
 	var samples []load.Sample
 	var cpu cpuUse
 	for _, rd := range r.rounds {
@@ -73,13 +94,13 @@ func (r *result) pathStats(path string, clients int) pathStats {
 	}
 	if ok := len(p.latencies); ok > 0 {
 		n := time.Duration(ok)
-		p.cpuPerReq = cpuUse{yun: cpu.yun / n, instance: cpu.instance / n, gen: cpu.gen / n}
+		p.cpuPerReq = cpuUse{middle: cpu.middle / n, instance: cpu.instance / n, gen: cpu.gen / n}
 	}
 	return p
 }
 
-// roundRatios pairs the i-th Yun round with the i-th direct round.
-func (r *result) roundRatios(clients int) []float64 {
+// roundRatios pairs path's i-th round with direct's i-th round.
+func (r *result) roundRatios(path string, clients int) []float64 {
 	direct := map[int]float64{}
 	for _, rd := range r.rounds {
 		if rd.path == pathDirect && rd.clients == clients {
@@ -88,7 +109,7 @@ func (r *result) roundRatios(clients int) []float64 {
 	}
 	var out []float64
 	for _, rd := range r.rounds {
-		if d := direct[rd.index]; rd.path == pathYun && rd.clients == clients && d > 0 {
+		if d := direct[rd.index]; rd.path == path && rd.clients == clients && d > 0 {
 			out = append(out, rd.throughput()/d)
 		}
 	}

@@ -12,20 +12,20 @@ import (
 // percentiles drawn on the chart's x axis.
 var percentiles = []float64{1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 99, 99.5, 99.9}
 
-// chart draws latency against percentile for both paths at every client
-// count.
+// chart draws latency against percentile for every path, one panel per
+// client count.
 func chart(cmps []comparison) plot.Chart {
-	panel := plot.Panel{YLabel: "latency (µs)", LogY: true}
+	var panels []plot.Panel
 	for _, c := range cmps {
-		for _, p := range []struct {
-			name string
-			s    pathStats
-		}{{pathDirect, c.direct}, {pathYun, c.yun}} {
-			panel.Series = append(panel.Series, curve(fmt.Sprintf("%s, %d clients", p.name, c.clients), p.s.latencies))
+		panel := plot.Panel{YLabel: fmt.Sprintf("µs, %d client(s)", c.clients), LogY: true}
+		panel.Series = append(panel.Series, curve(pathDirect, c.direct.latencies))
+		for _, v := range c.all() {
+			panel.Series = append(panel.Series, curve(v.path, v.stats.latencies))
 		}
+		panels = append(panels, panel)
 	}
-	return plot.Chart{Title: "Warm path latency by percentile: direct vs through Yun",
-		XLabel: "percentile", Panels: []plot.Panel{panel}, PanelHeight: 360}
+	return plot.Chart{Title: "Warm path latency by percentile: direct, through Yun, through reference proxies",
+		XLabel: "percentile", Panels: panels, PanelHeight: 300}
 }
 
 func curve(name string, latencies []time.Duration) plot.Series {

@@ -3,6 +3,7 @@ package warmpath
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,12 +26,15 @@ type Config struct {
 	Profile time.Duration
 	// ServerArgs are extra `yun server` flags, e.g. to compare settings.
 	ServerArgs []string
+	// Refs are the reference proxies measured next to Yun (refKinds).
+	Refs []string
 }
 
 // Defaults is the configuration of the committed report.
 func Defaults() Config {
 	return Config{Clients: []int{1, 16}, Rounds: 3, Round: 2 * time.Second, Warmup: time.Second,
-		Payload: "ping", MemoryMB: 4096, CPU: 2, Profile: 5 * time.Second}
+		Payload: "ping", MemoryMB: 4096, CPU: 2, Profile: 5 * time.Second,
+		Refs: []string{refL4, refProxy, refReverseProxy}}
 }
 
 // Flags registers the flags on fs with c's values as defaults.
@@ -47,6 +51,17 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MemoryMB, "memory", c.MemoryMB, "the function's memorySize, MB")
 	fs.Float64Var(&c.CPU, "cpu", c.CPU, "the function's cpu, vCPUs")
 	fs.DurationVar(&c.Profile, "profile", c.Profile, "CPU-profile an in-process node for this long afterwards (0: skip)")
+	fs.Func("refs", "comma-separated reference proxies measured next to Yun: l4, proxy, reverseproxy, or none "+
+		"(default "+strings.Join(c.Refs, ",")+")", func(s string) error {
+		c.Refs = nil
+		if s == "none" {
+			return nil
+		}
+		for _, k := range strings.Split(s, ",") {
+			c.Refs = append(c.Refs, strings.TrimSpace(k))
+		}
+		return nil
+	})
 	fs.Func("server-arg", "an extra `yun server` flag, e.g. -server-arg=--busy-poll=0 (repeatable)", func(v string) error {
 		c.ServerArgs = append(c.ServerArgs, v)
 		return nil
@@ -64,6 +79,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("warmpath: round %v: want 100ms..1m", c.Round)
 	case c.Warmup < 0 || c.Profile < 0 || c.Profile > time.Minute:
 		return fmt.Errorf("warmpath: warmup %v and profile %v: want ≥ 0 and profile ≤ 1m", c.Warmup, c.Profile)
+	}
+	for i, k := range c.Refs {
+		if refWhat(k) == "" || slices.Contains(c.Refs[:i], k) {
+			return fmt.Errorf("warmpath: refs %q: want each of l4, proxy and reverseproxy at most once", k)
+		}
 	}
 	for _, n := range c.Clients {
 		if n < 1 || n > 200 {

@@ -41,7 +41,12 @@ func runProfile(ctx context.Context, env *harness.Env, cfg Config) (*profileResu
 	if _, err := deploy(ctx, env, c, cfg); err != nil {
 		return nil, err
 	}
-	do := workload.Invoke(c, functionName, []byte(cfg.Payload))
+	invoker, err := workload.NewInvoker(c.HTTPClient, node.endpoint, harness.AccessKeyID, harness.AccessKeySecret,
+		functionName, []byte(cfg.Payload))
+	if err != nil {
+		return nil, err
+	}
+	do := invoker.Do
 	clock := load.Clock{Origin: time.Now()}
 	loop := load.ClosedLoop{Phase: "profile", Clock: clock, Workers: cfg.maxClients(), Duration: cfg.Profile}
 	warm := loop

@@ -3,6 +3,8 @@ package warmpath
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/yun-fc/yun/bench/internal/harness"
@@ -39,25 +41,22 @@ func (r round) throughput() float64 {
 	return float64(r.ok()) / r.elapsed.Seconds()
 }
 
-// runRounds warms both paths up, then, per client count, alternates the
-// paths round by round (direct first in even rounds, Yun first in odd ones)
-// so that drift on a noisy machine hits both alike.
-func runRounds(ctx context.Context, env *harness.Env, cfg Config, targets map[string]target) ([]round, error) {
+// runRounds warms every path up, then, per client count, runs each path
+// once per round, starting each round one path further along (direct first in
+// round 0, yun first in round 1, ...) so that drift on a noisy machine hits
+// them all alike.
+func runRounds(ctx context.Context, env *harness.Env, cfg Config, paths []string, targets map[string]target) ([]round, error) {
 	clock := load.Clock{Origin: time.Now()}
-	for _, path := range []string{pathDirect, pathYun} {
+	for _, path := range paths {
 		load.ClosedLoop{Phase: "warmup", Clock: clock, Workers: cfg.maxClients(), Duration: cfg.Warmup}.Run(ctx, targets[path].do)
 	}
 	var rounds []round
 	for _, clients := range cfg.Clients {
-		env.Logf("%d client(s): %d rounds of %v per path", clients, cfg.Rounds, cfg.Round)
+		env.Logf("%d client(s): %d rounds of %v per path (%s)", clients, cfg.Rounds, cfg.Round, strings.Join(paths, ", "))
 		for i := range cfg.Rounds {
-			order := []string{pathDirect, pathYun}
-			if i%2 == 1 {
-				order = []string{pathYun, pathDirect}
-			}
-			for _, path := range order {
-				r := runRound(ctx, clock, cfg, targets[path], path, clients, i)
-				rounds = append(rounds, r)
+			k := i % len(paths)
+			for _, path := range append(slices.Clone(paths[k:]), paths[:k]...) {
+				rounds = append(rounds, runRound(ctx, clock, cfg, targets[path], path, clients, i))
 			}
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -87,27 +86,31 @@ func span(samples []load.Sample) time.Duration {
 	return last - first
 }
 
-// cpuUse is CPU time spent by each party.
-type cpuUse struct{ yun, instance, gen time.Duration }
+// cpuUse is CPU time spent by each party: the process between the clients
+// and the instance (yun server or a reference proxy; none on the direct
+// path), the instance and this process (the clients).
+type cpuUse struct{ middle, instance, gen time.Duration }
 
 func (a cpuUse) minus(b cpuUse) cpuUse {
-	return cpuUse{a.yun - b.yun, a.instance - b.instance, a.gen - b.gen}
+	return cpuUse{a.middle - b.middle, a.instance - b.instance, a.gen - b.gen}
 }
 
 func (a cpuUse) plus(b cpuUse) cpuUse {
-	return cpuUse{a.yun + b.yun, a.instance + b.instance, a.gen + b.gen}
+	return cpuUse{a.middle + b.middle, a.instance + b.instance, a.gen + b.gen}
 }
 
-// cpuMeter reads the CPU time of yun server, of the instances (yun's
-// children, plus extraPID when the direct side is a hand-started server) and
-// of this process.
+// cpuMeter reads the CPU time of the middle process (when middlePID is
+// positive), of the instances (yun's children, plus extraPID when the direct
+// side is a hand-started server) and of this process.
 type cpuMeter struct {
-	yunPID, extraPID int
+	middlePID, yunPID, extraPID int
 }
 
 func (m *cpuMeter) read() cpuUse {
 	var u cpuUse
-	u.yun, _ = probe.CPUTime(fmt.Sprint(m.yunPID))
+	if m.middlePID > 0 {
+		u.middle, _ = probe.CPUTime(fmt.Sprint(m.middlePID))
+	}
 	u.instance, _ = probe.ChildrenCPU(m.yunPID)
 	if m.extraPID > 0 {
 		extra, _ := probe.CPUTime(fmt.Sprint(m.extraPID))

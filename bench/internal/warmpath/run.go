@@ -16,7 +16,7 @@ import (
 // functionName is the function the run deploys.
 const functionName = "bench-echo-port"
 
-// The two ways to the instance.
+// The ways to the instance besides the reference proxies (refKinds).
 const (
 	pathDirect = "direct"
 	pathYun    = "yun"
@@ -43,9 +43,10 @@ type result struct {
 	mode       string
 	port       string // the instance's port, as it answered through Yun
 	directPort string // where the direct path went
+	netnsPID   int    // a process in the instance's network namespace, when the direct path dials inside it
 	limits     string // the flow-control limits in force
 	rounds     []round
-	signCost   time.Duration
+	signCost   signCosts
 	profile    *profileResult // nil when not taken
 }
 
@@ -90,14 +91,33 @@ func measure(ctx context.Context, env *harness.Env, cfg Config) (*result, error)
 		return nil, err
 	}
 	defer stop()
-	targets := map[string]target{
-		pathDirect: {do: d.do, cpu: directCPU},
-		pathYun:    {do: workload.Invoke(c, functionName, []byte(cfg.Payload)), cpu: &cpuMeter{yunPID: srv.PID}},
-	}
-	if r.rounds, err = runRounds(ctx, env, cfg, targets); err != nil {
+	invoker, err := workload.NewInvoker(c.HTTPClient, srv.Endpoint, harness.AccessKeyID, harness.AccessKeySecret,
+		functionName, []byte(cfg.Payload))
+	if err != nil {
 		return nil, err
 	}
-	r.signCost = signCost(srv.Endpoint, []byte(cfg.Payload))
+	paths := []string{pathDirect, pathYun}
+	targets := map[string]target{
+		pathDirect: {do: d.do, cpu: directCPU},
+		pathYun:    {do: invoker.Do, cpu: &cpuMeter{middlePID: srv.PID, yunPID: srv.PID, extraPID: directCPU.extraPID}},
+	}
+	for _, kind := range cfg.Refs {
+		ref, err := startReference(ctx, kind, "127.0.0.1:"+r.directPort, r.netnsPID)
+		if err != nil {
+			return nil, err
+		}
+		defer ref.stop()
+		rd := newDirect(ref.port, []byte(cfg.Payload), 4*cfg.maxClients(), nil)
+		if !rd.reaches(ctx, r.port) {
+			return nil, fmt.Errorf("the %s reference proxy does not reach the instance", kind)
+		}
+		paths = append(paths, kind)
+		targets[kind] = target{do: rd.do, cpu: &cpuMeter{middlePID: ref.pid(), yunPID: srv.PID, extraPID: directCPU.extraPID}}
+	}
+	if r.rounds, err = runRounds(ctx, env, cfg, paths, targets); err != nil {
+		return nil, err
+	}
+	r.signCost = measureSignCosts(srv.Endpoint, invoker, []byte(cfg.Payload))
 	return r, srv.Stop(30 * time.Second)
 }
 
@@ -115,7 +135,7 @@ func (r *result) findDirect(ctx context.Context, env *harness.Env, yunPID int) (
 	// sandboxes waiting for code: the instance is the one that answers.
 	kids, _ := probe.Children(yunPID)
 	for _, kid := range kids {
-		r.mode = modeNetns
+		r.mode, r.netnsPID = modeNetns, kid
 		if d = newDirect(r.port, payload, conns, netnsDial(kid)); d.reaches(ctx, r.port) {
 			return d, cpu, stop, nil
 		}
@@ -129,7 +149,7 @@ func (r *result) findDirect(ctx context.Context, env *harness.Env, yunPID int) (
 		hand.stop()
 		return nil, nil, nil, err
 	}
-	r.mode, r.directPort = modeByHand, hand.port
+	r.mode, r.directPort, r.netnsPID = modeByHand, hand.port, 0
 	return d, &cpuMeter{yunPID: yunPID, extraPID: hand.pid()}, hand.stop, nil
 }
 

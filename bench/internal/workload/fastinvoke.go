@@ -139,6 +139,14 @@ func (v *Invoker) sign(now time.Time, nonce string) (date, auth string) {
 	return date, v.authPre + string(out[:])
 }
 
+// Sign is what Do spends on signing one request sent at now: its date, a
+// fresh nonce and its Authorization.
+func (v *Invoker) Sign(now time.Time) (date, nonce, auth string) {
+	nonce = v.newNonce()
+	date, auth = v.sign(now, nonce)
+	return date, nonce, auth
+}
+
 // Do sends one request; it is a load.Do.
 func (v *Invoker) Do(ctx context.Context) load.Outcome {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.url, bytes.NewReader(v.body))
@@ -149,8 +157,7 @@ func (v *Invoker) Do(ctx context.Context) load.Outcome {
 	for k, vals := range v.header {
 		h[k] = vals
 	}
-	nonce := v.newNonce()
-	date, auth := v.sign(time.Now(), nonce)
+	date, nonce, auth := v.Sign(time.Now())
 	h["X-Acs-Date"] = []string{date}
 	h["X-Acs-Signature-Nonce"] = []string{nonce}
 	h["Authorization"] = []string{auth}
