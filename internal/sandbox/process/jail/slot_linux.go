@@ -2,7 +2,9 @@ package jail
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,8 +102,17 @@ func Unmount(dir string) {
 
 // UnmountUnder detaches every mount at or below dir, deepest first: what a
 // previous run left (slots, code, layers, tmpfs) before its directories are
-// removed. It returns how many it detached.
+// removed. The kernel names mount points by their real path, so dir is
+// resolved first: a RunDir reached through a symbolic link is cleaned too.
+// A dir that does not exist holds no mount. It returns how many it detached.
 func UnmountUnder(dir string) (int, error) {
+	dir, err := filepath.EvalSymlinks(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
 	points, err := mountPoints()
 	if err != nil {
 		return 0, err
