@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"maps"
 	"net/http"
 	"net/url"
@@ -42,31 +43,39 @@ type message struct {
 
 // canonical returns the canonical request over the headers in signed.
 func (m message) canonical(signed []string, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(256 + len(m.rawPath))
-	b.WriteString(m.method)
-	b.WriteByte('\n')
-	b.WriteString(canonicalURI(m.rawPath))
-	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(m.query))
-	b.WriteByte('\n')
-	for _, name := range signed {
-		value, _ := m.headerValue(name)
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(value)
-		b.WriteByte('\n')
+	values := make([]string, len(signed))
+	for i, name := range signed {
+		values[i], _ = m.headerValue(name)
 	}
-	b.WriteByte('\n')
+	return string(m.appendCanonical(nil, signed, values, payloadHash))
+}
+
+// appendCanonical appends the canonical request over the headers in signed,
+// whose canonical values (headerValue) are values, to dst.
+func (m message) appendCanonical(dst []byte, signed, values []string, payloadHash string) []byte {
+	dst = append(dst, m.method...)
+	dst = append(dst, '\n')
+	dst = append(dst, canonicalURI(m.rawPath)...)
+	dst = append(dst, '\n')
+	if len(m.query) > 0 {
+		dst = append(dst, canonicalQuery(m.query)...)
+	}
+	dst = append(dst, '\n')
+	for i, name := range signed {
+		dst = append(dst, name...)
+		dst = append(dst, ':')
+		dst = append(dst, values[i]...)
+		dst = append(dst, '\n')
+	}
+	dst = append(dst, '\n')
 	for i, name := range signed {
 		if i > 0 {
-			b.WriteByte(';')
+			dst = append(dst, ';')
 		}
-		b.WriteString(name)
+		dst = append(dst, name...)
 	}
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	dst = append(dst, '\n')
+	return append(dst, payloadHash...)
 }
 
 // canonicalNames are the canonical forms of the names every request
@@ -121,8 +130,11 @@ func (m message) headerValue(name string) (value string, ok bool) {
 var pathSubstitutions = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
 
 func canonicalURI(rawPath string) string {
-	if rawPath == "" {
+	switch {
+	case rawPath == "":
 		return "/"
+	case !strings.ContainsAny(rawPath, "+*%"): // nothing to substitute: the common case, without the replacer's copy
+		return rawPath
 	}
 	return pathSubstitutions.Replace(rawPath)
 }
@@ -183,15 +195,16 @@ func signature(secret, stringToSign string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// signatureOf appends the lower-hex signature of canonicalRequest to dst:
-// signature(secret, stringToSign(canonicalRequest)) without the
-// intermediate strings, for the verifier's warm path.
-func signatureOf(dst []byte, secret, canonicalRequest string) []byte {
+// signatureOf appends the lower-hex signature of canonicalRequest, keyed by
+// the HMAC-SHA256 state mac, to dst: signature(secret,
+// stringToSign(canonicalRequest)) without the intermediate strings, for the
+// verifier's warm path.
+func signatureOf(dst []byte, mac hash.Hash, canonicalRequest []byte) []byte {
 	var sts [len(Algorithm) + 1 + 2*sha256.Size]byte
-	sum := sha256.Sum256([]byte(canonicalRequest))
+	sum := sha256.Sum256(canonicalRequest)
 	n := copy(sts[:], Algorithm+"\n")
 	hex.Encode(sts[n:], sum[:])
-	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Reset()
 	mac.Write(sts[:])
 	var out [sha256.Size]byte
 	return hex.AppendEncode(dst, mac.Sum(out[:0]))

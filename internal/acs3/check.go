@@ -15,27 +15,30 @@ const maxNonce = 128 // bytes; the SDK sends 64
 
 // checkSignedHeaders enforces that the signature covers the required
 // headers, that every header it names is present, and that no content-type or
-// x-acs-* header on the request went unsigned.
-func checkSignedHeaders(msg message, signed []string) error {
+// x-acs-* header on the request went unsigned. It appends the signed headers'
+// canonical values (headerValue), in signed's order, to values.
+func checkSignedHeaders(values []string, msg message, signed []string) ([]string, error) {
 	for _, name := range requiredSigned {
 		if !slices.Contains(signed, name) {
-			return fmt.Errorf("%w: header %s is not in SignedHeaders", ErrMissingAuthorization, name)
+			return nil, fmt.Errorf("%w: header %s is not in SignedHeaders", ErrMissingAuthorization, name)
 		}
 	}
 	for _, name := range signed {
-		if _, ok := msg.headerValue(name); !ok {
-			return fmt.Errorf("%w: signed header %s is missing from the request", ErrMissingAuthorization, name)
+		value, ok := msg.headerValue(name)
+		if !ok {
+			return nil, fmt.Errorf("%w: signed header %s is missing from the request", ErrMissingAuthorization, name)
 		}
+		values = append(values, value)
 	}
 	for key := range msg.header {
 		if mustSign(key) && !containsFold(signed, key) {
-			return fmt.Errorf("%w: header %s is present but not signed", ErrMissingAuthorization, strings.ToLower(key))
+			return nil, fmt.Errorf("%w: header %s is present but not signed", ErrMissingAuthorization, strings.ToLower(key))
 		}
 	}
 	if nonce := msg.nonce(); nonce == "" || len(nonce) > maxNonce {
-		return fmt.Errorf("%w: %s must have 1 to %d bytes", ErrMissingAuthorization, HeaderNonce, maxNonce)
+		return nil, fmt.Errorf("%w: %s must have 1 to %d bytes", ErrMissingAuthorization, HeaderNonce, maxNonce)
 	}
-	return nil
+	return values, nil
 }
 
 // checkDate parses x-acs-date and requires it within skew of now.

@@ -15,7 +15,10 @@ const bucketWidth = time.Minute
 type nonceKey [16]byte
 
 func keyOf(accessKeyID, nonce string) nonceKey {
-	sum := sha256.Sum256([]byte(accessKeyID + "\x00" + nonce))
+	var buf [256]byte
+	b := append(buf[:0], accessKeyID...)
+	b = append(b, 0)
+	sum := sha256.Sum256(append(b, nonce...))
 	return nonceKey(sum[:16])
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +40,7 @@ type Verifier struct {
 
 	once   sync.Once
 	nonces *nonceCache
+	macs   macCache
 }
 
 // Validate reports a Verifier that cannot work.
@@ -62,7 +64,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 	if err := v.Validate(); err != nil {
 		return "", err
 	}
-	auth, err := parseAuthorization(r.Header.Get("Authorization"))
+	auth, err := parseAuthorization(first(r.Header["Authorization"]))
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +72,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 	if err != nil {
 		return "", err
 	}
-	if err := checkSignedHeaders(msg, auth.signed); err != nil {
+	var valuesBuf [16]string
+	values, err := checkSignedHeaders(valuesBuf[:0], msg, auth.signed)
+	if err != nil {
 		return "", err
 	}
 	now := v.now()
@@ -78,11 +82,15 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 	if err != nil {
 		return "", err
 	}
-	payloadHash := hashHex(body)
-	if got := msg.first(HeaderContentSHA256); got != payloadHash {
+	var payloadHash [2 * sha256.Size]byte
+	sum := sha256.Sum256(body)
+	hex.Encode(payloadHash[:], sum[:])
+	if got := msg.first(HeaderContentSHA256); got != string(payloadHash[:]) {
 		return "", fmt.Errorf("%w: header says %q, the %d-byte body hashes to %q", ErrBodyHash, got, len(body), payloadHash)
 	}
-	if err := v.checkSignature(ctx, auth, msg.canonical(auth.signed, payloadHash)); err != nil {
+	var canonicalBuf [1024]byte
+	canonical := msg.appendCanonical(canonicalBuf[:0], auth.signed, values, string(payloadHash[:]))
+	if err := v.checkSignature(ctx, auth, canonical); err != nil {
 		return "", err
 	}
 	if err := v.cache().add(auth.accessKeyID, msg.nonce(), date, now); err != nil {
@@ -91,7 +99,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 	return auth.accessKeyID, nil
 }
 
-func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canonicalRequest string) error {
+// checkSignature compares the request's signature with the one its access
+// key's secret makes of canonicalRequest.
+func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canonicalRequest []byte) error {
 	secret, err := v.Lookup(ctx, auth.accessKeyID)
 	if errors.Is(err, ErrUnknownAccessKey) {
 		return fmt.Errorf("access key %q: %w", auth.accessKeyID, err)
@@ -99,8 +109,10 @@ func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canon
 	if err != nil {
 		return fmt.Errorf("look up access key %q: %w", auth.accessKeyID, err)
 	}
+	mac := v.macs.get(secret)
 	var want [2 * sha256.Size]byte
-	signatureOf(want[:0], secret, canonicalRequest)
+	signatureOf(want[:0], mac, canonicalRequest)
+	v.macs.put(secret, mac)
 	if !hmac.Equal(want[:], []byte(auth.signature)) {
 		return fmt.Errorf("access key %q: %w (signed headers %s)",
 			auth.accessKeyID, ErrSignatureMismatch, strings.Join(auth.signed, ";"))
@@ -108,9 +120,20 @@ func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canon
 	return nil
 }
 
+// first is the first of a header's values, or "".
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
+}
+
 // messageFromWire reads what r carried on the wire: the path exactly as
 // sent, the query decoded.
 func messageFromWire(r *http.Request) (message, error) {
+	if r.URL.RawQuery == "" {
+		return message{method: r.Method, rawPath: wirePath(r), header: r.Header, host: r.Host}, nil
+	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return message{}, fmt.Errorf("%w: query cannot be decoded: %v", ErrSignatureMismatch, err)
