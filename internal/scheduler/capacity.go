@@ -171,6 +171,15 @@ func (c *capacity) functionRoom(function string) (int, int) {
 	return max(0, r-c.l.functions[function]), r
 }
 
+// overCap reports whether function holds more instances than its
+// reservedConcurrency, and the cap: only after it was lowered below them.
+func (c *capacity) overCap(function string) (reserved int, over bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.l.reserved[function]
+	return r, ok && c.l.functions[function] > r
+}
+
 // setReserved sets (n >= 0) or clears (n < 0) a function's
 // reservedConcurrency.
 func (c *capacity) setReserved(function string, n int) {

@@ -22,6 +22,9 @@ var (
 	// instance or memory quota (the message says which), and no idle
 	// instance of the account can make room.
 	ErrInstanceQuota = errors.New("account quota reached")
+	// ErrNodeMemory: the function's memorySize is more than the node lends
+	// to all its instances together; no instance of it can ever start here.
+	ErrNodeMemory = errors.New("larger than the node")
 )
 
 // errRetired tells Invoke that the pool it found was retired meanwhile and it
@@ -59,6 +62,14 @@ func queueTimeout(function string, waited time.Duration, by limit) error {
 	}
 	return refuse(ErrQueueTimeout, http.StatusServiceUnavailable, fc.CodeResourceThrottled,
 		"function '%s': no instance became available within %v%s", function, waited, why)
+}
+
+// tooBigForNode refuses a request whose function could never start an
+// instance on the node; retrying would not help, so no retry-after.
+func tooBigForNode(function string, memoryMB, nodeMB int) error {
+	e := fc.Errorf(http.StatusServiceUnavailable, fc.CodeResourceThrottled,
+		"function '%s' needs %d MB per instance, more than the %d MB this node lends to all its instances", function, memoryMB, nodeMB)
+	return &refusal{kind: ErrNodeMemory, fc: e}
 }
 
 // reservedExceeded refuses a request beyond its function's cap: a throttle

@@ -90,22 +90,32 @@ type planner struct {
 	plan   evictionPlan
 }
 
+// forMemory takes room for n on the node: free, coming, then evicted. It
+// evicts only if that makes room for at least one instance of n: stopping
+// other functions' idle instances for a need they cannot meet (a function
+// bigger than what busy and provisioned instances leave, or than the node)
+// is pure loss.
 func (pl *planner) forMemory(n need) {
-	want := n.short.n * n.usage.memoryMB
+	each := n.usage.memoryMB
+	want := n.short.n * each
 	free := max(0, pl.l.memoryMB-pl.l.usedMB)
-	take := min(want, free)
-	pl.l.usedMB += take
-	want -= take
-	take = min(want, pl.coming.memoryMB)
-	pl.coming.memoryMB -= take
-	want -= take
-	for want > 0 {
+	fromFree := min(want, free)
+	fromComing := min(want-fromFree, pl.coming.memoryMB)
+	got := fromFree + fromComing
+	mark := len(pl.plan.evict)
+	for got < want {
 		c, ok := pl.next(func(c candidate) bool { return c.key != n.key })
 		if !ok {
-			return
+			break
 		}
-		want -= c.usage.memoryMB
+		got += c.usage.memoryMB
 	}
+	if got < each {
+		pl.unevict(mark)
+		return
+	}
+	pl.l.usedMB += fromFree
+	pl.coming.memoryMB -= fromComing
 }
 
 // forAccount reports whether any room is free, coming or evicted for n.
@@ -153,13 +163,18 @@ func (pl *planner) forAccountMemory(n need) bool {
 		got += c.usage.memoryMB
 	}
 	if got < each {
-		for _, c := range pl.plan.evict[mark:] {
-			pl.used[slices.IndexFunc(pl.cands, func(x candidate) bool { return x.inst == c.inst })] = false
-		}
-		pl.plan.evict = pl.plan.evict[:mark]
+		pl.unevict(mark)
 		return false
 	}
 	return true
+}
+
+// unevict takes back the evictions planned since mark.
+func (pl *planner) unevict(mark int) {
+	for _, c := range pl.plan.evict[mark:] {
+		pl.used[slices.IndexFunc(pl.cands, func(x candidate) bool { return x.inst == c.inst })] = false
+	}
+	pl.plan.evict = pl.plan.evict[:mark]
 }
 
 // next takes the least recently used candidate that ok accepts.

@@ -83,6 +83,127 @@ func TestReservedConcurrencyLifted(t *testing.T) {
 	})
 }
 
+// TestReservedZeroBlocksAWarmFunction: setting reservedConcurrency 0 blocks
+// a function at once, although it has a warm instance (which would otherwise
+// serve until keep-alive reclaimed it), refuses the requests queued for it,
+// lets the running one finish and then stops the instance.
+func TestReservedZeroBlocksAWarmFunction(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{startDelay: time.Second}
+		h := newHarness(t, Config{KeepAlive: time.Hour}, eng)
+		defer h.close()
+		tg := target("acct/f", 1)
+		id := string(mustInvoke(t, h, tg, "").Body)
+		running := h.invokeAsync(tg, "running", "sleep 1m")
+		synctest.Wait()
+		queued := h.invokeAsync(tg, "queued", "") // waits for a second instance, starting
+		synctest.Wait()
+		h.s.SetReservedConcurrency("acct/f", 0)
+		synctest.Wait()
+		if o := <-queued; !errors.Is(o.err, ErrReservedConcurrency) {
+			t.Errorf("queued request: got %v, want ErrReservedConcurrency", o.err)
+		}
+		_, err := h.invoke(t.Context(), tg, "new", "")
+		if e, ok := fc.AsError(err); !errors.Is(err, ErrReservedConcurrency) || !ok || e.Status != http.StatusTooManyRequests {
+			t.Errorf("new request: got %v, want 429 ErrReservedConcurrency", err)
+		}
+		time.Sleep(2 * time.Second) // the second instance is up by now: beyond the cap, it stops
+		synctest.Wait()
+		if starts, running := eng.stats(); starts != 2 || running != 1 {
+			t.Errorf("%d started, %d running; want 2 started and only the busy one running", starts, running)
+		}
+		if eng.byID(id).isStopped() {
+			t.Errorf("the busy instance stopped under its request")
+		}
+		if o := <-running; o.err != nil {
+			t.Errorf("running request: %v", o.err)
+		}
+		synctest.Wait()
+		if !eng.byID(id).isStopped() {
+			t.Errorf("instance %s still runs after its request, under reservedConcurrency 0", id)
+		}
+	})
+}
+
+// TestLoweredCapStopsTheExcess: a cap lowered below a function's idle
+// instances stops the least recently used ones at once, down to the cap.
+func TestLoweredCapStopsTheExcess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{}
+		h := newHarness(t, Config{KeepAlive: time.Hour}, eng)
+		defer h.close()
+		tg := target("acct/f", 1)
+		var outs []<-chan outcome
+		for i := range 3 {
+			outs = append(outs, h.invokeAsync(tg, fmt.Sprint(i), "sleep 1s"))
+		}
+		var ids []string
+		for _, ch := range outs {
+			o := <-ch
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			ids = append(ids, string(o.res.Body))
+		}
+		time.Sleep(time.Second)
+		recent := string(mustInvoke(t, h, tg, "").Body) // now the most recently used
+		h.s.SetReservedConcurrency("acct/f", 1)
+		synctest.Wait()
+		left := 0
+		for _, id := range ids {
+			if !eng.byID(id).isStopped() {
+				left++
+				if id != recent {
+					t.Errorf("instance %s kept, want the most recently used %s", id, recent)
+				}
+			}
+		}
+		if left != 1 {
+			t.Errorf("%d instances left under a cap of 1, want 1", left)
+		}
+		if got := string(mustInvoke(t, h, tg, "").Body); got != recent {
+			t.Errorf("served by %s after the cap, want %s", got, recent)
+		}
+	})
+}
+
+// TestFunctionLargerThanTheNode: a function whose memorySize is more than
+// the node lends to all instances is refused at once, and evicts nobody's
+// idle instances for room it could never get.
+func TestFunctionLargerThanTheNode(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{}
+		h := newHarness(t, Config{NodeMemoryMB: 1024, KeepAlive: time.Hour}, eng)
+		defer h.close()
+		var ids []string
+		var outs []<-chan outcome
+		for i := range 4 {
+			outs = append(outs, h.invokeAsync(withMemory(target("b/g", 1), 256), fmt.Sprint(i), "sleep 1s"))
+		}
+		for _, ch := range outs {
+			o := <-ch
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			ids = append(ids, string(o.res.Body))
+		}
+		start := time.Now()
+		_, err := h.invoke(t.Context(), withMemory(target("a/big", 1), 2048), "big", "")
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("refusal after %v, want at once", waited)
+		}
+		if e, ok := fc.AsError(err); !errors.Is(err, ErrNodeMemory) || !ok || e.Status != http.StatusServiceUnavailable {
+			t.Errorf("got %v, want 503 ErrNodeMemory", err)
+		}
+		synctest.Wait()
+		for _, id := range ids {
+			if eng.byID(id).isStopped() {
+				t.Errorf("instance %s of another function stopped for a function that cannot fit", id)
+			}
+		}
+	})
+}
+
 func TestAccountQuotaEvictsIdleInstancesOfTheAccount(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		eng := &fakeEngine{}

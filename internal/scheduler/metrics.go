@@ -21,6 +21,7 @@ const (
 	decisionReclaim          = "reclaim"  // keep-alive expired
 	decisionEvict            = "evict"    // stopped to make room for another Key
 	decisionThrottle         = "throttle" // refused by reservedConcurrency
+	decisionCap              = "cap"      // stopped: beyond a lowered reservedConcurrency
 	decisionPrewarm          = "prewarm"  // started ahead of a predicted call
 )
 

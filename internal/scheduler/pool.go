@@ -75,8 +75,12 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 }
 
 // admitLocked refuses a request that would have to queue when the queue is
-// full, or when starts are backing off and nothing could serve it.
+// full, when its function can never fit the node, or when starts are backing
+// off and nothing could serve it.
 func (p *pool) admitLocked(now time.Time) error {
+	if node := p.s.cfg.NodeMemoryMB; node > 0 && p.usage.memoryMB > node {
+		return tooBigForNode(p.target.Function, p.usage.memoryMB, node)
+	}
 	if n := p.queue.len(); n >= p.s.cfg.MaxQueueLength {
 		return queueFull(p.target.Function, n)
 	}

@@ -55,12 +55,7 @@ func (p *pool) setProvisioned(target int) {
 func (p *pool) provisionedStatus() ProvisionedStatus {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	st := ProvisionedStatus{Target: p.provisioned}
-	for _, in := range p.instances {
-		if in.kind == KindProvisioned && in.state == StateReady {
-			st.Current++
-		}
-	}
+	st := ProvisionedStatus{Target: p.provisioned, Current: p.readyProvisionedLocked()}
 	if st.Current < st.Target {
 		st.Err = p.provErr
 	}
@@ -85,10 +80,21 @@ func (p *pool) fitProvisionedLocked(now time.Time) int {
 		p.shedLocked(live-p.provisioned, now)
 		live = p.provisioned
 	}
-	if live == p.provisioned {
-		p.provErr = ""
+	if p.readyProvisionedLocked() >= p.provisioned {
+		p.provErr = "" // not while one still starts: that start may fail again
 	}
 	return p.provisioned - live
+}
+
+// readyProvisionedLocked counts the provisioned instances that serve.
+func (p *pool) readyProvisionedLocked() int {
+	n := 0
+	for _, in := range p.instances {
+		if in.kind == KindProvisioned && in.state == StateReady {
+			n++
+		}
+	}
+	return n
 }
 
 // promoteLocked turns up to n live on-demand instances, ready ones first,

@@ -138,3 +138,39 @@ func TestProvisionedStartFailureIsReported(t *testing.T) {
 		}
 	})
 }
+
+// TestProvisionedErrorStaysWhileRetrying: the start error is reported until
+// a provisioned instance is ready, not cleared while a retry is starting.
+func TestProvisionedErrorStaysWhileRetrying(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		eng := &fakeEngine{startDelay: time.Second, failStart: func(n int) error {
+			if n == 1 {
+				return errTest
+			}
+			return nil
+		}}
+		h := newHarness(t, Config{}, eng)
+		defer h.close()
+		tg := target("acct/f", 1)
+		h.s.SetProvisioned(tg, 1)
+		time.Sleep(1500 * time.Millisecond) // the first start failed
+		synctest.Wait()
+		if st := h.s.Provisioned(tg.Key); st.Err == "" {
+			t.Fatalf("after the failed start: got %+v, want the start error", st)
+		}
+		time.Sleep(time.Second)   // past the 1 s backoff (from 1 s): the retry started at 2 s and is ready at 3 s
+		h.s.SetProvisioned(tg, 1) // a reconcile round while it starts
+		synctest.Wait()
+		if starts, _ := eng.stats(); starts != 2 {
+			t.Fatalf("%d starts, want the retry under way", starts)
+		}
+		if st := h.s.Provisioned(tg.Key); st.Current != 0 || st.Err == "" {
+			t.Errorf("while the retry starts: got %+v, want current 0 and the last error", st)
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if st := h.s.Provisioned(tg.Key); st.Current != 1 || st.Err != "" {
+			t.Errorf("once ready: got %+v, want current 1 and no error", st)
+		}
+	})
+}

@@ -152,6 +152,14 @@ func (p *pool) started(in *instance, sb sandbox.Instance) {
 	in.state = StateReady
 	in.lastUsed = now
 	p.backoff = backoff{}
+	if reserved, over := p.s.capacity.overCap(p.target.Function); over {
+		// The cap was lowered while it started (enforceCap).
+		in.state = StateDraining
+		p.s.metrics.decision(p.target.Function, decisionCap)
+		p.settleLocked(in, now)
+		p.refuseUnservableLocked(reservedExceeded(p.target.Function, reserved))
+		return
+	}
 	p.readyLocked(in, now) // counts a cold start or a pre-warm (prewarm.go)
 	p.serveQueueLocked(in, now)
 	p.settleLocked(in, now)

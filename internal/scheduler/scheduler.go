@@ -203,9 +203,14 @@ func (s *Scheduler) poolLocked(t *Target) *pool {
 // SetReservedConcurrency caps the instances of function (all its Keys,
 // provisioned and on-demand, starting, ready and draining) at n; a request
 // that needs an instance beyond the cap is refused at once (see
-// ErrReservedConcurrency). A negative n removes the cap.
+// ErrReservedConcurrency). A cap below the function's instances stops the
+// excess (enforceCap); 0 blocks the function at once, queued requests
+// included. A negative n removes the cap.
 func (s *Scheduler) SetReservedConcurrency(function string, n int) {
 	s.capacity.setReserved(function, n)
+	if n >= 0 {
+		s.enforceCap(function, n)
+	}
 	s.rebalanceSoon() // pools held back by the old cap may start now
 }
 
