@@ -57,9 +57,7 @@ func (m message) appendCanonical(dst []byte, signed, values []string, payloadHas
 	dst = append(dst, '\n')
 	dst = append(dst, canonicalURI(m.rawPath)...)
 	dst = append(dst, '\n')
-	if len(m.query) > 0 {
-		dst = append(dst, canonicalQuery(m.query)...)
-	}
+	dst = append(dst, canonicalQuery(m.query)...)
 	dst = append(dst, '\n')
 	for i, name := range signed {
 		dst = append(dst, name...)

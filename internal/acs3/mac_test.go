@@ -43,24 +43,43 @@ func TestVerifyAfterSecretRotation(t *testing.T) {
 	}
 }
 
-// TestMacCache: states come back keyed with the secret asked for, and the
-// cache keeps at most maxMacSecrets secrets.
+// TestMacCache: states come back keyed with the secret of the key asked
+// for (also after the key's secret changed), the cache keeps at most
+// maxMacKeys keys, and forget drops a key's states.
 func TestMacCache(t *testing.T) {
 	var c macCache
 	msg := []byte("string to sign")
-	for i := range 2*maxMacSecrets + 3 {
-		secret := fmt.Sprint("secret-", i%(maxMacSecrets+7))
-		mac := c.get(secret)
+	check := func(id, secret string) {
+		t.Helper()
+		mac := c.get(id, secret)
 		mac.Reset()
 		mac.Write(msg)
 		want := hmac.New(sha256.New, []byte(secret))
 		want.Write(msg)
 		if !hmac.Equal(mac.Sum(nil), want.Sum(nil)) {
-			t.Fatalf("get(%q) is keyed with another secret", secret)
+			t.Fatalf("get(%q, %q) is keyed with another secret", id, secret)
 		}
-		c.put(secret, mac)
-		if n := c.n.Load(); n > maxMacSecrets {
-			t.Fatalf("after %d puts the cache holds %d secrets, want ≤ %d", i+1, n, maxMacSecrets)
+		c.put(id, secret, mac)
+	}
+	entries := func() int {
+		n := 0
+		c.entries.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	for i := range 2*maxMacKeys + 3 {
+		id := fmt.Sprint("key-", i%(maxMacKeys+7))
+		check(id, "secret-"+id)
+		check(id, "rotated-"+id) // the same key, a new secret
+		if n := entries(); n > maxMacKeys {
+			t.Fatalf("after %d keys the cache holds %d, want ≤ %d", i+1, n, maxMacKeys)
 		}
+	}
+	check("k", "s")
+	c.forget("k")
+	if _, ok := c.entries.Load("k"); ok {
+		t.Errorf("forget(k) left its states")
+	}
+	if n := entries(); n != c.n {
+		t.Errorf("the cache holds %d entries and counts %d", n, c.n)
 	}
 }

@@ -99,6 +99,11 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (ac
 	return auth.accessKeyID, nil
 }
 
+// Forget drops what Verify keeps of access key id (its keyed HMAC states):
+// call it when the key is disabled or deleted, so that no state derived from
+// its secret stays in memory.
+func (v *Verifier) Forget(id string) { v.macs.forget(id) }
+
 // checkSignature compares the request's signature with the one its access
 // key's secret makes of canonicalRequest.
 func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canonicalRequest []byte) error {
@@ -109,10 +114,10 @@ func (v *Verifier) checkSignature(ctx context.Context, auth authorization, canon
 	if err != nil {
 		return fmt.Errorf("look up access key %q: %w", auth.accessKeyID, err)
 	}
-	mac := v.macs.get(secret)
+	mac := v.macs.get(auth.accessKeyID, secret)
 	var want [2 * sha256.Size]byte
 	signatureOf(want[:0], mac, canonicalRequest)
-	v.macs.put(secret, mac)
+	v.macs.put(auth.accessKeyID, secret, mac)
 	if !hmac.Equal(want[:], []byte(auth.signature)) {
 		return fmt.Errorf("access key %q: %w (signed headers %s)",
 			auth.accessKeyID, ErrSignatureMismatch, strings.Join(auth.signed, ";"))

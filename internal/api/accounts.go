@@ -219,6 +219,9 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.keys.Delete(id)
+	if k.Disabled {
+		s.verifier.Forget(id)
+	}
 	k.Secret = ""
 	writeJSON(w, http.StatusOK, k)
 	return nil
