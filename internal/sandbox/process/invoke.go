@@ -2,6 +2,7 @@ package process
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"syscall"
@@ -73,6 +74,11 @@ func (i *Instance) outcome(ctx context.Context, deadline time.Time, rep *reply, 
 		return broken(timeoutBody(invokeTimeout(i.spec))), nil
 	case i.stopping.Load() && !i.crashed():
 		return nil, fmt.Errorf("invoke instance %s: %w", i.id, sandbox.ErrStopped)
+	case errors.Is(err, errResponseTooLarge) && !i.hasExited():
+		// The function's answer, not the runtime, is at fault: the
+		// instance serves on (its connection was closed).
+		return &sandbox.Result{Status: http.StatusOK, ErrorType: sandbox.ErrorUnhandled,
+			Body: errorBody(fmt.Sprintf("Function response exceeds the maximum payload size of %d bytes", maxResponse), "")}, nil
 	case i.exitedWithin(exitWait):
 		return broken(i.exitBody(elapsed)), nil
 	}

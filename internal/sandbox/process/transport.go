@@ -135,8 +135,13 @@ func (t *transport) CloseIdleConnections() {
 	}
 }
 
-// get returns a live pooled connection, or dials a new one.
+// get returns a live pooled connection, or dials a new one. Past the
+// deadline it takes none: a deadline in the past would make every pooled
+// connection look dead to alive.
 func (t *transport) get(ctx context.Context, deadline time.Time) (*conn, error) {
+	if !deadline.IsZero() && !time.Now().Before(deadline) {
+		return nil, fmt.Errorf("connect to the runtime: %w", os.ErrDeadlineExceeded)
+	}
 	for {
 		c := t.popIdle()
 		if c == nil {

@@ -8,13 +8,23 @@ import (
 	"io"
 	"net/http"
 	"net/http/httputil"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // maxResponseHead bounds a response's status line and headers (net/http's
-// default for responses is 10 MB; a runtime has no need for more than this).
-const maxResponseHead = 1 << 20
+// default for responses is 10 MB; a runtime has no need for more than
+// this, and the headers are passed on to the caller).
+const maxResponseHead = 64 << 10
+
+// errResponseTooLarge is a body beyond the limit readAll was given: the
+// function's answer is too large, not the runtime broken.
+var errResponseTooLarge = errors.New("response too large")
+
+// upfront is the most readAll allocates before bytes arrive: a declared
+// Content-Length is the runtime's word, not memory to hand over for it.
+const upfront = 64 << 10
 
 // response is a runtime's answer; body must be read to its end or closed.
 type response struct {
@@ -215,17 +225,29 @@ func (b *body) Close() error {
 	return nil
 }
 
-// readAll reads the whole body, at most limit bytes; a longer one is an
-// error.
+// readAll reads the whole body, at most limit bytes; a longer one is
+// errResponseTooLarge. A declared length is allocated as its bytes arrive,
+// beyond upfront.
 func (b *body) readAll(limit int64) ([]byte, error) {
 	if b.chunked == nil && b.remaining >= 0 {
-		if b.remaining > limit {
+		n := b.remaining
+		if n > limit {
 			b.Close()
-			return nil, fmt.Errorf("response of %d bytes exceeds %d", b.remaining, limit)
+			return nil, fmt.Errorf("%w: %d bytes, more than %d", errResponseTooLarge, n, limit)
 		}
-		buf := make([]byte, b.remaining)
-		if _, err := io.ReadFull(b, buf); err != nil {
-			return nil, err
+		buf := make([]byte, 0, min(n, upfront))
+		for int64(len(buf)) < n {
+			if len(buf) == cap(buf) {
+				buf = slices.Grow(buf, int(min(n-int64(len(buf)), int64(cap(buf)))))
+			}
+			m, err := b.Read(buf[len(buf):min(int64(cap(buf)), n)])
+			buf = buf[:len(buf)+m]
+			if err == io.EOF && int64(len(buf)) < n {
+				err = io.ErrUnexpectedEOF
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
 		}
 		if !b.done {
 			b.end(io.EOF)
@@ -235,7 +257,7 @@ func (b *body) readAll(limit int64) ([]byte, error) {
 	buf, err := io.ReadAll(io.LimitReader(b, limit+1))
 	if err == nil && int64(len(buf)) > limit {
 		b.Close()
-		return nil, fmt.Errorf("response exceeds %d bytes", limit)
+		return nil, fmt.Errorf("%w: more than %d bytes", errResponseTooLarge, limit)
 	}
 	return buf, err
 }

@@ -159,7 +159,7 @@ func TestTransportResponseLimits(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: roundTrip = %v", path, err)
 		}
-		if _, err := resp.body.readAll(maxResponse); err == nil || !strings.Contains(err.Error(), "exceeds") {
+		if _, err := resp.body.readAll(maxResponse); !errors.Is(err, errResponseTooLarge) {
 			t.Errorf("%s: readAll = %v, want the size error", path, err)
 		}
 	}
