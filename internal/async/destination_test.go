@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,5 +265,31 @@ func TestFitCutsResponseThenRequest(t *testing.T) {
 				t.Errorf("cut payloads are not prefixes of the originals")
 			}
 		})
+	}
+}
+
+// TestSlowWebhookDeliveredOnce: a webhook destination that takes longer to
+// answer than AckWait (but less than WebhookTimeout) gets the record once:
+// the message's progress is reported while it is delivered, so JetStream
+// does not hand it out again meanwhile.
+func TestSlowWebhookDeliveredOnce(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		time.Sleep(3 * time.Second) // testConfig's AckWait is 2 s, its WebhookTimeout 5 s
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	configs := &fakeConfigs{}
+	configs.set("src", asyncConfig(0, 3600, srv.URL, ""))
+	s := newService(t, testConfig(t), newFake(nil), configs, true)
+	submit(t, s, "src", "t1", "p")
+	eventually(t, "destinationStatus Succeeded", func() (bool, string) {
+		task, _ := s.GetTask(context.Background(), testAccount, "src", "t1")
+		return task.DestinationStatus == fc.AsyncSucceeded, task.DestinationStatus
+	})
+	time.Sleep(2500 * time.Millisecond) // past another AckWait: a redelivery would have posted again
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the webhook got %d POSTs for one successful delivery, want 1", n)
 	}
 }

@@ -70,7 +70,9 @@ func (x *execution) deliver(r *record) {
 			return
 		}
 	}
+	stopKeepalive := x.keepalive() // a slow destination must not outlast AckWait: it would get the record again
 	ok, err := x.s.deliver(x.ctx, r, x.env.payload, result)
+	stopKeepalive()
 	if err == nil {
 		_, err = x.s.tasks.update(x.ctx, x.key, func(r *record) error {
 			if r.Destination == "" {
