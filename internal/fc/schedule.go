@@ -41,7 +41,7 @@ func ParseSchedule(expr string, loc *time.Location) (*Schedule, error) {
 			return nil, fmt.Errorf("scheduleExpression %q: %v", expr, err)
 		}
 		if spec, ok := sched.(*cron.SpecSchedule); ok {
-			spec.Location = loc
+			sched = InZone(spec, loc)
 		}
 		return &Schedule{cron: sched}, nil
 	}

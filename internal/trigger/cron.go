@@ -115,7 +115,7 @@ func parseFields(expr, spec string, loc *time.Location) (Schedule, error) {
 		return nil, invalid(expr, err.Error())
 	}
 	if ss, ok := s.(*cron.SpecSchedule); ok {
-		ss.Location = loc
+		return fc.InZone(ss, loc), nil
 	}
 	return s, nil
 }

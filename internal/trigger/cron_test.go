@@ -134,3 +134,41 @@ func FuzzParseCron(f *testing.F) {
 		}
 	})
 }
+
+// TestParseCronDaylightSaving: in a zone with daylight saving, a fixed-time
+// schedule fires once on the day the clocks fall back (the time repeats) and
+// once, shifted by the gap, on the day they spring forward (the time does not
+// exist); an every-hour schedule keeps firing every real hour.
+func TestParseCronDaylightSaving(t *testing.T) {
+	tests := []struct {
+		name, expr string
+		after      time.Time
+		want       []time.Time
+	}{
+		{"fall back: 01:30 repeats, fires once", "CRON_TZ=America/New_York 0 30 1 * * *", utc(2024, 11, 2, 12, 0, 0),
+			[]time.Time{utc(2024, 11, 3, 5, 30, 0), utc(2024, 11, 4, 6, 30, 0)}},
+		{"fall back: from within the repeated hour", "CRON_TZ=America/New_York 0 30 1 * * *", utc(2024, 11, 3, 6, 10, 0),
+			[]time.Time{utc(2024, 11, 4, 6, 30, 0)}},
+		{"spring forward: 02:30 does not exist, fires at 03:30", "CRON_TZ=America/New_York 0 30 2 * * *", utc(2024, 3, 9, 12, 0, 0),
+			[]time.Time{utc(2024, 3, 10, 7, 30, 0), utc(2024, 3, 11, 6, 30, 0)}},
+		{"an ordinary day in the zone", "CRON_TZ=America/New_York 0 0 9 * * MON-FRI", utc(2024, 6, 1, 0, 0, 0),
+			[]time.Time{utc(2024, 6, 3, 13, 0, 0)}},
+		{"every hour keeps real hours through the fall back", "CRON_TZ=America/New_York 0 0 * * * *", utc(2024, 11, 3, 4, 30, 0),
+			[]time.Time{utc(2024, 11, 3, 5, 0, 0), utc(2024, 11, 3, 6, 0, 0), utc(2024, 11, 3, 7, 0, 0)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseCron(tc.expr, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := tc.after
+			for i, want := range tc.want {
+				at = s.Next(at)
+				if !at.Equal(want) {
+					t.Fatalf("fire %d: got %v, want %v", i+1, at.UTC(), want)
+				}
+			}
+		})
+	}
+}
