@@ -77,6 +77,9 @@ func (a asyncInvoker) Invoke(ctx context.Context, call *async.Call) (*async.Outc
 		if e, ok := fc.AsError(err); ok && e.Status == http.StatusNotFound {
 			return nil, errors.Join(async.ErrFunctionGone, err)
 		}
+		if refusedForGood(err) {
+			return nil, errors.Join(async.ErrRefused, err)
+		}
 		return nil, err
 	}
 	header := http.Header{"X-Fc-Async-Task-Id": {call.TaskID}, "X-Fc-Retry-Count": {strconv.Itoa(call.Attempt - 1)}}
@@ -88,9 +91,24 @@ func (a asyncInvoker) Invoke(ctx context.Context, call *async.Call) (*async.Outc
 		if e, ok := fc.AsError(err); ok && e.Status == http.StatusTooManyRequests {
 			return nil, errors.Join(async.ErrThrottled, err)
 		}
+		if refusedForGood(err) {
+			return nil, errors.Join(async.ErrRefused, err)
+		}
 		return nil, err
 	}
 	return &async.Outcome{Body: out.Body, ErrorType: out.ErrorType}, nil
+}
+
+// refusedForGood says whether an invocation refused with err would be
+// refused again soon: a client error (invocations disabled, an invalid
+// request), or a function larger than the node. Other errors (the platform's
+// own, a throttle) pass.
+func refusedForGood(err error) bool {
+	if errors.Is(err, scheduler.ErrNodeMemory) {
+		return true
+	}
+	e, ok := fc.AsError(err)
+	return ok && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests
 }
 
 // AsyncConfigs is the API as the async service's ConfigSource, answering

@@ -124,6 +124,7 @@ func TestClassify(t *testing.T) {
 		{"function error", &Outcome{ErrorType: "UnhandledInvocationError"}, nil, nil, resFunctionError},
 		{"throttled", nil, fmt.Errorf("queue full: %w", ErrThrottled), nil, resThrottled},
 		{"unknown platform error", nil, errBoom, nil, resThrottled},
+		{"refused for good (as execute turns it)", refusedOutcome(fmt.Errorf("disabled: %w", ErrRefused)), nil, nil, resFunctionError},
 		{"function gone", nil, fmt.Errorf("f: %w", ErrFunctionGone), nil, resGone},
 		{"stopped", nil, context.Canceled, errStopRequested, resStopped},
 		{"stopped though it answered", &Outcome{}, nil, errStopRequested, resStopped},

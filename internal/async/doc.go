@@ -86,10 +86,12 @@
 // # Retries
 //
 // A function error or time-out (an Outcome with an ErrorType) is retried up
-// to maxAsyncRetryAttempts times (alreadyRetriedTimes counts them). A refusal
-// of the platform (ErrThrottled or any other Invoke error) is retried until
-// the event's maximum age without using up that budget, since the function
-// never ran (as Lambda does with throttles). The wait before retry n is
+// to maxAsyncRetryAttempts times (alreadyRetriedTimes counts them), and so is
+// a refusal that waiting does not fix (ErrRefused: invocations disabled, a
+// function larger than the node). Any other refusal of the platform
+// (ErrThrottled or another Invoke error) is retried until the event's
+// maximum age without using up that budget, since the function never ran
+// (as Lambda does with throttles). The wait before retry n is
 // RetryBase·2^(n-1), capped at RetryMax, half of it random, and never past
 // the event's expiry. A retry hands the message back with NakWithDelay: the
 // message stays in the stream, so a retry survives a crash without a

@@ -18,6 +18,13 @@ var (
 	// ErrFunctionGone: the function (or its qualifier) no longer exists. The
 	// task ends Invalid at once, without retries, and onFailure is told.
 	ErrFunctionGone = errors.New("function no longer exists")
+	// ErrRefused: the platform refused to run the function for a reason
+	// that waiting does not fix (its invocations are disabled, it is larger
+	// than the node, the request is invalid). The attempt counts like a
+	// function error, with the refusal's Code as its error type, so that the
+	// event reaches its onFailure destination after its retries instead of
+	// coming back until its maximum age.
+	ErrRefused = errors.New("invocation refused")
 )
 
 // Sentinels of the service's own refusals; the errors that carry them also

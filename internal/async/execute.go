@@ -2,6 +2,7 @@ package async
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -117,7 +118,21 @@ func (x *execution) attempt(cfg *fc.AsyncConfig) {
 	if err == nil && out == nil {
 		out = &Outcome{}
 	}
+	if errors.Is(err, ErrRefused) {
+		out, err = refusedOutcome(err), nil
+	}
 	x.settle(r, cfg, classify(out, err, context.Cause(ctx)), out)
+}
+
+// refusedOutcome is an ErrRefused attempt as a failed one: its error type is
+// the refusal's Code, its body FC's error JSON.
+func refusedOutcome(err error) *Outcome {
+	code, msg := "InvocationRefused", err.Error()
+	if e, ok := fc.AsError(err); ok {
+		code, msg = e.Code, e.Message
+	}
+	body, _ := json.Marshal(map[string]string{"errorType": code, "errorMessage": msg})
+	return &Outcome{ErrorType: code, Body: body}
 }
 
 func (x *execution) settle(r *record, cfg *fc.AsyncConfig, res result, out *Outcome) {

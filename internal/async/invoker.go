@@ -10,8 +10,9 @@ import (
 // as sync calls. It returns an Outcome when the function ran (successfully or
 // not: a function error or time-out is an Outcome with an ErrorType) and an
 // error when the platform could not run it: wrap ErrThrottled for a refusal
-// worth retrying later, ErrFunctionGone when the function no longer exists.
-// Any other error is treated like ErrThrottled. Invoke must return soon after
+// worth retrying later, ErrFunctionGone when the function no longer exists,
+// ErrRefused for a refusal that waiting does not fix. Any other error is
+// treated like ErrThrottled. Invoke must return soon after
 // ctx ends (a StopAsyncTask or a shutdown cancels it).
 type Invoker interface {
 	Invoke(ctx context.Context, call *Call) (*Outcome, error)

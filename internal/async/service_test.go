@@ -2,6 +2,7 @@ package async
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -205,6 +206,28 @@ func TestThrottledRetriesDoNotUseTheBudget(t *testing.T) {
 	}
 	if n := inv.count("busy", "t1"); n != 4 {
 		t.Errorf("got %d attempts, want 4 (3 throttled, 1 run)", n)
+	}
+}
+
+// TestRefusedAttemptsUseTheBudget: an attempt the platform refuses for good
+// (invocations disabled) counts like a function error: the task fails after
+// its retries with the refusal's Code, instead of coming back until its
+// maximum age.
+func TestRefusedAttemptsUseTheBudget(t *testing.T) {
+	refusal := fc.Errorf(http.StatusForbidden, "FunctionInvocationDisabled", "invocations of function 'off' are disabled")
+	inv := newFake(func(context.Context, *Call, int) (*Outcome, error) {
+		return nil, errors.Join(ErrRefused, refusal)
+	})
+	configs := &fakeConfigs{}
+	configs.set("off", asyncConfig(2, 3600, "", ""))
+	s := newService(t, testConfig(t), inv, configs, true)
+	submit(t, s, "off", "t1", "p")
+	task := waitStatus(t, s, "off", "t1", fc.AsyncFailed)
+	if task.AlreadyRetriedTimes != 2 || task.TaskErrorMessage != "FunctionInvocationDisabled" {
+		t.Errorf("got %d retries and error %q, want 2 and FunctionInvocationDisabled", task.AlreadyRetriedTimes, task.TaskErrorMessage)
+	}
+	if n := inv.count("off", "t1"); n != 3 {
+		t.Errorf("got %d attempts, want 3 (1 + 2 retries)", n)
 	}
 }
 
