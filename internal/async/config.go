@@ -11,6 +11,7 @@ import (
 const (
 	DefaultMaxConcurrencyPerFunction = 10
 	DefaultMaxPendingPerFunction     = 1000
+	DefaultMaxQueuedPerFunction      = 100_000
 	DefaultAckWait                   = 30 * time.Second
 	DefaultRetryBase                 = time.Second
 	DefaultRetryMax                  = 5 * time.Minute
@@ -54,6 +55,11 @@ type Config struct {
 	// delivered but not yet finished, retries waiting for their backoff
 	// included (the consumer's MaxAckPending). Default 1000.
 	MaxPendingPerFunction int
+	// MaxQueuedPerFunction bounds the accepted invocations of one function
+	// not yet finished (queued, running or waiting to retry): beyond it a
+	// submission is refused with 429 until some finish, so that one function
+	// cannot fill the node's disk. Default 100,000.
+	MaxQueuedPerFunction int
 	// AckWait is how long a message may go without news from its executor
 	// before JetStream delivers it again; running executions report progress
 	// every AckWait/3. Default 30s, at least 1s.
@@ -88,6 +94,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("async config: MaxConcurrencyPerFunction %d: must not be negative", c.MaxConcurrencyPerFunction)
 	case c.MaxPendingPerFunction < 0:
 		return fmt.Errorf("async config: MaxPendingPerFunction %d: must not be negative", c.MaxPendingPerFunction)
+	case c.MaxQueuedPerFunction < 0:
+		return fmt.Errorf("async config: MaxQueuedPerFunction %d: must not be negative", c.MaxQueuedPerFunction)
 	case c.AckWait != 0 && c.AckWait < time.Second:
 		return fmt.Errorf("async config: AckWait %v: must be at least 1s", c.AckWait)
 	case c.RetryBase < 0 || c.RetryMax < 0:
@@ -123,6 +131,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.Region, DefaultRegion)
 	setDefault(&c.MaxConcurrencyPerFunction, DefaultMaxConcurrencyPerFunction)
 	setDefault(&c.MaxPendingPerFunction, DefaultMaxPendingPerFunction)
+	setDefault(&c.MaxQueuedPerFunction, DefaultMaxQueuedPerFunction)
 	setDefault(&c.AckWait, DefaultAckWait)
 	setDefault(&c.RetryBase, DefaultRetryBase)
 	setDefault(&c.RetryMax, max(DefaultRetryMax, c.RetryBase))

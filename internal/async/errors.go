@@ -3,6 +3,9 @@ package async
 import (
 	"errors"
 	"net/http"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/yun-fc/yun/internal/fc"
 )
@@ -32,6 +35,7 @@ var (
 var (
 	ErrClosed      = errors.New("async service closed")
 	ErrUnavailable = errors.New("async queue unavailable")
+	ErrQueueFull   = errors.New("async queue of the function full")
 )
 
 // refusal is both a sentinel (errors.Is) and the FC error to answer
@@ -67,6 +71,28 @@ func unavailable(cause error) error {
 	e.RetryAfter = 1
 	return &refusal{kind: ErrUnavailable, fc: e, cause: cause}
 }
+
+// queueFull refuses a submission beyond Config.MaxQueuedPerFunction: a
+// throttle the caller may retry once some of the function's invocations
+// finished.
+func queueFull(function string, max int) error {
+	e := fc.Errorf(http.StatusTooManyRequests, fc.CodeResourceExhausted,
+		"function '%s' has %d asynchronous invocations not yet finished, the most it may have; retry later", function, max)
+	e.RetryAfter = 1
+	return &refusal{kind: ErrQueueFull, fc: e}
+}
+
+// isQueueFull says whether a publish failed because the function's subject
+// holds MaxMsgsPerSubject messages (the stream discards new ones).
+func isQueueFull(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == errCodeStoreFailed &&
+		strings.Contains(apiErr.Description, "per subject")
+}
+
+// errCodeStoreFailed is the server's JSStreamStoreFailedF, which the client
+// library does not name.
+const errCodeStoreFailed jetstream.ErrorCode = 10077
 
 func payloadTooLarge(n int) error {
 	return fc.Errorf(http.StatusBadRequest, fc.CodeEntityTooLarge,

@@ -86,6 +86,10 @@ func streamConfig(cfg *Config) jetstream.StreamConfig {
 		Duplicates:  dedupWindow,
 		MaxMsgSize:  maxMessage,
 		Discard:     jetstream.DiscardNew,
+		// One subject per function: a full function refuses new
+		// submissions (publishQueueFull) and leaves the others alone.
+		MaxMsgsPerSubject:    int64(cfg.MaxQueuedPerFunction),
+		DiscardNewPerSubject: true,
 	}
 }
 

@@ -3,6 +3,7 @@ package async
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -338,4 +339,25 @@ func TestRecordFollowsTheMessage(t *testing.T) {
 			t.Errorf("got %d runs, want 1: the repeat must be skipped", n)
 		}
 	})
+}
+
+// TestQueueBoundPerFunction: a function with MaxQueuedPerFunction
+// invocations not yet finished refuses the next submission with a 429 that
+// says so; another function is still accepted.
+func TestQueueBoundPerFunction(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxQueuedPerFunction = 3
+	s := newService(t, cfg, newFake(nil), &fakeConfigs{}, false) // accepting, not executing: they stay queued
+	for i := range 3 {
+		submit(t, s, "full", fmt.Sprint("t", i), "p")
+	}
+	_, err := s.Submit(context.Background(), &Submission{AccountID: testAccount, Function: "full", TaskID: "t3", Payload: []byte("p")})
+	e, ok := fc.AsError(err)
+	if !errors.Is(err, ErrQueueFull) || !ok || e.Status != http.StatusTooManyRequests || e.RetryAfter == 0 {
+		t.Errorf("the 4th submission: got %v, want 429 ErrQueueFull with a retry-after", err)
+	}
+	if _, err := s.GetTask(context.Background(), testAccount, "full", "t3"); err == nil {
+		t.Errorf("the refused task has a record")
+	}
+	submit(t, s, "other", "t0", "p")
 }

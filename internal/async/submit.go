@@ -110,6 +110,9 @@ func (s *Service) publish(ctx context.Context, key string, r *record, payload []
 	wg.Go(func() { putErr = s.storeBlob(ctx, key, payloadSuffix, payload) })
 	ack, err := s.js.PublishMsg(ctx, message(r, payload), jetstream.WithMsgID(key), jetstream.WithExpectStream(streamName))
 	wg.Wait()
+	if isQueueFull(err) {
+		return 0, queueFull(r.Function, s.cfg.MaxQueuedPerFunction)
+	}
 	if err != nil {
 		return 0, unavailable(fmt.Errorf("publish task %s: %w", key, err))
 	}
