@@ -86,9 +86,10 @@ func tooLargeWebBody() error {
 func (s *Server) passWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, res *resolved, q *webRequest) error {
 	ctx := r.Context()
 	// The engine's timeout frees the instance from a client that stalls
-	// its body or stops reading the answer; these deadlines also end this
-	// handler and the account's in-flight count: the queue wait and the
-	// function's run, each at most its timeout, plus slack. Writers that
+	// its body (BodyDeadline narrows the read deadline to the function's
+	// once it runs) or stops reading the answer; these deadlines also end
+	// this handler and the account's in-flight count: the queue wait and
+	// the function's run, each at most its timeout, plus slack. Writers that
 	// cannot take deadlines (tests' recorders) are left as they are.
 	rc := http.NewResponseController(w)
 	deadline := time.Now().Add(2*res.target.Timeout + 5*time.Second)
@@ -102,6 +103,7 @@ func (s *Server) passWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, r
 	case r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0:
 		body = &webBody{r: r.Body}
 		hr.Body, hr.ContentLength = body, r.ContentLength
+		hr.BodyDeadline = func(d time.Time) { _ = rc.SetReadDeadline(d) } // the function's deadline, once it runs
 	default:
 		hr.ContentLength = 0
 	}

@@ -121,6 +121,12 @@ type HTTPRequest struct {
 	// body is then sent chunked).
 	Body          io.Reader
 	ContentLength int64
+	// BodyDeadline, when set, is called with the invocation's deadline
+	// before Body is read, so that the caller can bound its reads by it
+	// (the API sets its client connection's read deadline): a caller that
+	// stalls its upload must not hold the instance past the function's
+	// timeout.
+	BodyDeadline func(time.Time)
 }
 
 // Result is what an invocation produced.

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -174,5 +175,41 @@ func TestPassthroughTimeout(t *testing.T) {
 	case <-inst.Done():
 	case <-time.After(30 * time.Second):
 		t.Errorf("the instance still runs after its stream timed out")
+	}
+}
+
+// TestPassthroughStalledUpload: a caller that stops sending its request body
+// is cut off at the function's deadline (through BodyDeadline), not whenever
+// it gives up; the invocation says the body could not be read, and the
+// instance serves the next request.
+func TestPassthroughStalledUpload(t *testing.T) {
+	e := newEngine(t, process.IsolationNone)
+	inst, _ := startPassthrough(t, e, time.Second)
+	client, body := net.Pipe()
+	defer client.Close()
+	go client.Write([]byte("abc")) // then nothing more: the caller stalls
+	done := make(chan *sandbox.Result, 1)
+	go func() {
+		res, err := inst.Invoke(context.Background(), &sandbox.Invocation{RequestID: "req-stalled",
+			HTTP: &sandbox.HTTPRequest{Method: "POST", Target: "/upload", Body: body, ContentLength: 100,
+				BodyDeadline: func(d time.Time) { body.SetReadDeadline(d) }}})
+		if err != nil {
+			t.Errorf("Invoke = %v", err)
+		}
+		done <- res
+	}()
+	select {
+	case res := <-done:
+		if res == nil {
+			return
+		}
+		if res.Broken || res.ErrorType != sandbox.ErrorUnhandled || !bytes.Contains(res.Body, []byte("could not be read")) {
+			t.Errorf("got broken %v, %q %s; want an unbroken error about the body", res.Broken, res.ErrorType, res.Body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("a stalled upload held the invocation past its 1 s timeout")
+	}
+	if got := readStream(t, pass(t, inst, "req-next", "GET", "/echo", nil, nil, 0)); !bytes.Contains(got, []byte(`"method":"GET"`)) {
+		t.Errorf("the next request got %s", got)
 	}
 }

@@ -21,6 +21,9 @@ func (i *Instance) invokeHTTP(ctx context.Context, id string, inv *sandbox.Invoc
 	lg := i.capture.begin(phaseInvoke, id, false)
 	start := time.Now()
 	deadline := start.Add(invokeTimeout(i.spec))
+	if inv.HTTP.BodyDeadline != nil && inv.HTTP.Body != nil {
+		inv.HTTP.BodyDeadline(deadline)
+	}
 	resp, err := i.client.roundTrip(ctx, deadline, i.httpRequest(id, inv))
 	if err != nil {
 		elapsed := time.Since(start)
