@@ -136,12 +136,12 @@ func first(values []string) string {
 // messageFromWire reads what r carried on the wire: the path exactly as
 // sent, the query decoded.
 func messageFromWire(r *http.Request) (message, error) {
-	if r.URL.RawQuery == "" {
-		return message{method: r.Method, rawPath: wirePath(r), header: r.Header, host: r.Host}, nil
-	}
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return message{}, fmt.Errorf("%w: query cannot be decoded: %v", ErrSignatureMismatch, err)
+	var query url.Values // none without a query: ParseQuery("") would allocate an empty map
+	if r.URL.RawQuery != "" {
+		var err error
+		if query, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+			return message{}, fmt.Errorf("%w: query cannot be decoded: %v", ErrSignatureMismatch, err)
+		}
 	}
 	return message{method: r.Method, rawPath: wirePath(r), query: query, header: r.Header, host: r.Host}, nil
 }

@@ -87,7 +87,7 @@ func streamConfig(cfg *Config) jetstream.StreamConfig {
 		MaxMsgSize:  maxMessage,
 		Discard:     jetstream.DiscardNew,
 		// One subject per function: a full function refuses new
-		// submissions (publishQueueFull) and leaves the others alone.
+		// submissions (isQueueFull, queueFull) and leaves the others alone.
 		MaxMsgsPerSubject:    int64(cfg.MaxQueuedPerFunction),
 		DiscardNewPerSubject: true,
 	}

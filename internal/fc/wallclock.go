@@ -14,11 +14,11 @@ import (
 // spring-forward skips fires once, shifted by the gap (02:30 → 03:30).
 // Timer triggers and provisioned scheduledActions read crons this way.
 func InZone(spec *cron.SpecSchedule, loc *time.Location) cron.Schedule {
-	if loc == nil || loc == time.UTC || spec.Hour&allHours == allHours {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if loc == time.UTC || spec.Hour&allHours == allHours {
 		spec.Location = loc
-		if loc == nil {
-			spec.Location = time.UTC
-		}
 		return spec
 	}
 	spec.Location = time.UTC

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"slices"
-	"time"
 )
 
 // rebalanceSoon wakes the rebalancer. It never blocks, so pools call it
@@ -92,12 +91,9 @@ func (p *pool) appendCandidates(cands []candidate, coming *credit) []candidate {
 func (p *pool) evict(in *instance) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.retired || in.kind != KindOnDemand || !in.idle() || !slices.Contains(p.instances, in) {
-		return
+	if !p.retired && in.kind == KindOnDemand && in.idle() && slices.Contains(p.instances, in) {
+		p.drainLocked(in, decisionEvict)
 	}
-	in.state = StateDraining
-	p.s.metrics.decision(p.target.Function, decisionEvict)
-	p.settleLocked(in, time.Now())
 }
 
 // refuse fails the waiters of p that no instance will serve.

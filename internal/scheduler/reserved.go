@@ -19,11 +19,9 @@ import (
 // too: nothing will serve them.
 func (s *Scheduler) enforceCap(function string, keep int) {
 	type live struct {
-		p  *pool
-		in *instance
-		// What ordered the choice, read under p.mu.
-		busy     bool
-		kind     Kind
+		p        *pool
+		in       *instance
+		rank     int // what orders the choice, read under p.mu: idle on-demand 0, idle provisioned 1, busy 2 and 3
 		lastUsed time.Time
 	}
 	pools := s.poolsWhere(func(p *pool) bool { return p.target.Function == function })
@@ -34,7 +32,14 @@ func (s *Scheduler) enforceCap(function string, keep int) {
 		for _, in := range p.instances {
 			switch in.state {
 			case StateReady:
-				ready = append(ready, live{p, in, in.busy > 0, in.kind, in.lastUsed})
+				rank := 0
+				if in.busy > 0 {
+					rank += 2
+				}
+				if in.kind == KindProvisioned {
+					rank++
+				}
+				ready = append(ready, live{p, in, rank, in.lastUsed})
 			case StateStarting:
 				starting++
 			}
@@ -43,13 +48,7 @@ func (s *Scheduler) enforceCap(function string, keep int) {
 	}
 	excess := min(len(ready), len(ready)+starting-keep)
 	slices.SortFunc(ready, func(a, b live) int {
-		if a.busy != b.busy {
-			return cmp.Compare(boolRank(a.busy), boolRank(b.busy))
-		}
-		if a.kind != b.kind {
-			return cmp.Compare(boolRank(a.kind == KindProvisioned), boolRank(b.kind == KindProvisioned))
-		}
-		return a.lastUsed.Compare(b.lastUsed)
+		return cmp.Or(cmp.Compare(a.rank, b.rank), a.lastUsed.Compare(b.lastUsed))
 	})
 	for _, l := range ready[:max(0, excess)] {
 		l.p.drain(l.in, decisionCap)
@@ -60,13 +59,6 @@ func (s *Scheduler) enforceCap(function string, keep int) {
 			p.refuseQueued(err)
 		}
 	}
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // poolsWhere returns the pools match accepts.
@@ -87,9 +79,14 @@ func (s *Scheduler) poolsWhere(match func(*pool) bool) []*pool {
 func (p *pool) drain(in *instance, why string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if in.state != StateReady || !slices.Contains(p.instances, in) {
-		return
+	if in.state == StateReady && slices.Contains(p.instances, in) {
+		p.drainLocked(in, why)
 	}
+}
+
+// drainLocked marks in draining, counts why, and stops it if it is idle
+// (else its last release does).
+func (p *pool) drainLocked(in *instance, why string) {
 	in.state = StateDraining
 	p.s.metrics.decision(p.target.Function, why)
 	p.settleLocked(in, time.Now())
