@@ -13,12 +13,13 @@ func TestParseStat(t *testing.T) {
 		line     string
 		wantPPID int
 		wantCPU  time.Duration
+		wantSys  time.Duration
 		wantErr  bool
 	}{
-		{"plain", "42 (node) S 7 42 42 0 -1 4194560 100 0 0 0 150 50 0 0 20 0 11 0", 7, 2 * time.Second, false},
-		{"name with spaces and parens", "42 (a (b) c) R 9 1 1 0 -1 0 0 0 0 0 3 2 0 0", 9, 50 * time.Millisecond, false},
-		{"no name", "42 S 9", 0, 0, true},
-		{"too short", "42 (x) S 9 1", 0, 0, true},
+		{"plain", "42 (node) S 7 42 42 0 -1 4194560 100 0 0 0 150 50 0 0 20 0 11 0", 7, 2 * time.Second, 500 * time.Millisecond, false},
+		{"name with spaces and parens", "42 (a (b) c) R 9 1 1 0 -1 0 0 0 0 0 3 2 0 0", 9, 50 * time.Millisecond, 20 * time.Millisecond, false},
+		{"no name", "42 S 9", 0, 0, 0, true},
+		{"too short", "42 (x) S 9 1", 0, 0, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -26,8 +27,9 @@ func TestParseStat(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("parseStat error = %v, want error %v", err, tt.wantErr)
 			}
-			if got.ppid != tt.wantPPID || got.cpu != tt.wantCPU {
-				t.Errorf("parseStat = ppid %d cpu %v, want ppid %d cpu %v", got.ppid, got.cpu, tt.wantPPID, tt.wantCPU)
+			if got.ppid != tt.wantPPID || got.cpu != tt.wantCPU || got.sys != tt.wantSys {
+				t.Errorf("parseStat = ppid %d cpu %v sys %v, want ppid %d cpu %v sys %v",
+					got.ppid, got.cpu, got.sys, tt.wantPPID, tt.wantCPU, tt.wantSys)
 			}
 		})
 	}

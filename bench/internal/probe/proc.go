@@ -17,6 +17,7 @@ const userHZ = 100
 type procStat struct {
 	ppid int
 	cpu  time.Duration // utime + stime
+	sys  time.Duration // stime: in the kernel on the process's behalf
 }
 
 // parseStat reads a /proc/PID/stat line. The command name may hold spaces
@@ -37,7 +38,8 @@ func parseStat(line string) (procStat, error) {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return procStat{}, fmt.Errorf("stat %q: bad ppid, utime or stime", line)
 	}
-	return procStat{ppid: ppid, cpu: time.Duration(utime+stime) * time.Second / userHZ}, nil
+	return procStat{ppid: ppid, cpu: time.Duration(utime+stime) * time.Second / userHZ,
+		sys: time.Duration(stime) * time.Second / userHZ}, nil
 }
 
 // readStat reads the stat of one process under procRoot (normally /proc).
@@ -52,11 +54,18 @@ func readStat(procRoot string, pid string) (procStat, error) {
 // CPUTime is the CPU time (user + system) process pid has used so far;
 // "self" reads the calling process.
 func CPUTime(pid string) (time.Duration, error) {
+	total, _, err := CPUTimes(pid)
+	return total, err
+}
+
+// CPUTimes is the CPU time process pid has used so far, in all and of it
+// in the kernel (system time); "self" reads the calling process.
+func CPUTimes(pid string) (total, sys time.Duration, err error) {
 	st, err := readStat("/proc", pid)
 	if err != nil {
-		return 0, fmt.Errorf("cpu time of %s: %w", pid, err)
+		return 0, 0, fmt.Errorf("cpu time of %s: %w", pid, err)
 	}
-	return st.cpu, nil
+	return st.cpu, st.sys, nil
 }
 
 // children returns the child processes of ppid, each with the CPU time of

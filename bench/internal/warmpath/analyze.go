@@ -93,8 +93,7 @@ func (r *result) pathStats(path string, clients int) pathStats {
 		}
 	}
 	if ok := len(p.latencies); ok > 0 {
-		n := time.Duration(ok)
-		p.cpuPerReq = cpuUse{middle: cpu.middle / n, instance: cpu.instance / n, gen: cpu.gen / n}
+		p.cpuPerReq = cpu.per(ok)
 	}
 	return p
 }

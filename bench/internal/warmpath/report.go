@@ -89,23 +89,34 @@ func writeVerdict(d *report.Doc, cmps []comparison) {
 	for _, ref := range small.refs {
 		added = append(added, fmt.Sprintf("%s +%s µs", ref.path, report.Us(ref.addedP50)))
 	}
+	cpu := []string{middleCPU(pathYun, large.yun.stats)}
+	for _, ref := range large.refs {
+		cpu = append(cpu, middleCPU(ref.path, ref.stats))
+	}
 	d.Para("For scale, the reference proxies in the same run (see below) at %d clients: %s. Added P50 at %d "+
-		"client(s): %s; Yun +%s µs.", large.clients, strings.Join(scale, "; "), small.clients,
-		strings.Join(added, ", "), report.Us(small.yun.addedP50))
+		"client(s): %s; Yun +%s µs. CPU per request of the middle at %d clients, in all (of it in the kernel): %s.",
+		large.clients, strings.Join(scale, "; "), small.clients, strings.Join(added, ", "),
+		report.Us(small.yun.addedP50), large.clients, strings.Join(cpu, ", "))
+}
+
+func middleCPU(path string, s pathStats) string {
+	return fmt.Sprintf("%s %s µs (%s)", path, report.Us(s.cpuPerReq.middle), report.Us(s.cpuPerReq.middleSys))
 }
 
 func writeComparisons(d *report.Doc, cmps []comparison) {
 	d.Heading(2, "All paths")
 	d.Para("CPU per request is read from /proc over the rounds: the process in the middle (the yun server or the " +
-		"reference proxy; none on the direct path), the instance process(es), and this benchmark process (the " +
-		"clients).")
+		"reference proxy; none on the direct path) and of that its system time (in the kernel: system calls, and " +
+		"the loopback TCP work they do for the receiving side), the instance process(es), and this benchmark " +
+		"process (the clients).")
 	var rows [][]string
 	for _, c := range cmps {
 		row := func(path string, s pathStats) {
 			rows = append(rows, []string{fmt.Sprint(c.clients), path, fmt.Sprint(s.requests),
 				fmt.Sprintf("%.0f (%s)", s.median, rounds(s.throughputs)),
 				report.Us(s.latency.P50), report.Us(s.latency.P95), report.Us(s.latency.P99), report.Codes(s.errors),
-				fmt.Sprintf("%s / %s / %s", report.Us(s.cpuPerReq.middle), report.Us(s.cpuPerReq.instance), report.Us(s.cpuPerReq.gen))})
+				fmt.Sprintf("%s (%s) / %s / %s", report.Us(s.cpuPerReq.middle), report.Us(s.cpuPerReq.middleSys),
+					report.Us(s.cpuPerReq.instance), report.Us(s.cpuPerReq.gen))})
 		}
 		row(pathDirect, c.direct)
 		for _, v := range c.all() {
@@ -113,7 +124,7 @@ func writeComparisons(d *report.Doc, cmps []comparison) {
 		}
 	}
 	d.Table([]string{"clients", "path", "requests", "req/s median (rounds)", "P50 µs", "P95 µs", "P99 µs", "errors",
-		"CPU µs/req middle / instance / clients"}, rows)
+		"CPU µs/req middle (system) / instance / clients"}, rows)
 	rows = nil
 	for _, c := range cmps {
 		for _, v := range c.all() {

@@ -88,15 +88,22 @@ func span(samples []load.Sample) time.Duration {
 
 // cpuUse is CPU time spent by each party: the process between the clients
 // and the instance (yun server or a reference proxy; none on the direct
-// path), the instance and this process (the clients).
-type cpuUse struct{ middle, instance, gen time.Duration }
+// path), of it in the kernel (middleSys), the instance and this process (the
+// clients).
+type cpuUse struct{ middle, middleSys, instance, gen time.Duration }
 
 func (a cpuUse) minus(b cpuUse) cpuUse {
-	return cpuUse{a.middle - b.middle, a.instance - b.instance, a.gen - b.gen}
+	return cpuUse{a.middle - b.middle, a.middleSys - b.middleSys, a.instance - b.instance, a.gen - b.gen}
 }
 
 func (a cpuUse) plus(b cpuUse) cpuUse {
-	return cpuUse{a.middle + b.middle, a.instance + b.instance, a.gen + b.gen}
+	return cpuUse{a.middle + b.middle, a.middleSys + b.middleSys, a.instance + b.instance, a.gen + b.gen}
+}
+
+// per is the use per request over n requests.
+func (a cpuUse) per(n int) cpuUse {
+	d := time.Duration(n)
+	return cpuUse{a.middle / d, a.middleSys / d, a.instance / d, a.gen / d}
 }
 
 // cpuMeter reads the CPU time of the middle process (when middlePID is
@@ -109,7 +116,7 @@ type cpuMeter struct {
 func (m *cpuMeter) read() cpuUse {
 	var u cpuUse
 	if m.middlePID > 0 {
-		u.middle, _ = probe.CPUTime(fmt.Sprint(m.middlePID))
+		u.middle, u.middleSys, _ = probe.CPUTimes(fmt.Sprint(m.middlePID))
 	}
 	u.instance, _ = probe.ChildrenCPU(m.yunPID)
 	if m.extraPID > 0 {
