@@ -72,6 +72,16 @@ func unavailable(cause error) error {
 	return &refusal{kind: ErrUnavailable, fc: e, cause: cause}
 }
 
+// storeError is err for the caller of a query or StopTask: its own FC
+// error when it has one (not found, already finished), else the task
+// store failed, which a retry may find working again: 503.
+func storeError(err error) error {
+	if _, ok := fc.AsError(err); ok || err == nil {
+		return err
+	}
+	return unavailable(err)
+}
+
 // queueFull refuses a submission beyond Config.MaxQueuedPerFunction: a
 // throttle the caller may retry once some of the function's invocations
 // finished.

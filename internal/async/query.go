@@ -20,10 +20,13 @@ func (s *Service) GetTask(ctx context.Context, accountID, function, taskID strin
 		return nil, fc.AsyncTaskNotFound(function, taskID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, storeError(err)
 	}
 	t := r.Task
-	return &t, s.fillPayloads(ctx, key, &t)
+	if err := s.fillPayloads(ctx, key, &t); err != nil {
+		return nil, storeError(err)
+	}
+	return &t, nil
 }
 
 // ListTasks lists a function's tasks; see TaskFilter.
@@ -38,7 +41,7 @@ func (s *Service) ListTasks(ctx context.Context, accountID, function string, fil
 	}
 	recs, err := s.tasks.list(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, storeError(err)
 	}
 	page, next := q.page(recs)
 	out := &fc.ListAsyncTaskOutput{Tasks: make([]*fc.AsyncTask, 0, len(page)), NextToken: next}
@@ -46,7 +49,7 @@ func (s *Service) ListTasks(ctx context.Context, accountID, function string, fil
 		t := r.Task
 		if filter.IncludePayload {
 			if err := s.fillPayloads(ctx, f.taskKey(t.TaskID), &t); err != nil {
-				return nil, err
+				return nil, storeError(err)
 			}
 		}
 		out.Tasks = append(out.Tasks, &t)

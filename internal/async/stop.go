@@ -28,7 +28,7 @@ func (s *Service) StopTask(ctx context.Context, accountID, function, taskID stri
 	case errors.Is(err, errNoTask):
 		return fc.AsyncTaskNotFound(function, taskID)
 	case err != nil:
-		return err
+		return storeError(err)
 	}
 	switch r.Task.Status {
 	case fc.AsyncStopping:

@@ -116,3 +116,23 @@ func TestGetUnknownTask(t *testing.T) {
 	_, err := s.GetTask(context.Background(), testAccount, "fn", "missing")
 	wantFCError(t, err, http.StatusNotFound, fc.CodeAsyncTaskNotFound)
 }
+
+// TestStoreDownIsServiceUnavailable: when the task store cannot be reached,
+// reading or stopping a task answers 503 ServiceUnavailable with a
+// retry-after (worth retrying), not a 500, and not a 404 that would say the
+// task does not exist.
+func TestStoreDownIsServiceUnavailable(t *testing.T) {
+	s := newService(t, testConfig(t), newFake(nil), &fakeConfigs{}, false)
+	submit(t, s, "fn", "t1", "p")
+	s.nc.Close() // every store call now fails at once
+	ctx := context.Background()
+	_, err := s.GetTask(ctx, testAccount, "fn", "t1")
+	wantFCError(t, err, http.StatusServiceUnavailable, fc.CodeServiceUnavailable)
+	_, err = s.ListTasks(ctx, testAccount, "fn", TaskFilter{})
+	wantFCError(t, err, http.StatusServiceUnavailable, fc.CodeServiceUnavailable)
+	err = s.StopTask(ctx, testAccount, "fn", "t1")
+	wantFCError(t, err, http.StatusServiceUnavailable, fc.CodeServiceUnavailable)
+	if e, _ := fc.AsError(err); e == nil || e.RetryAfter == 0 {
+		t.Errorf("got %v, want a retry-after", err)
+	}
+}
