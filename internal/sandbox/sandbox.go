@@ -33,9 +33,11 @@ type Instance interface {
 	// Invoke runs one request. User-level failures (an exception, a crash, a
 	// timeout) are not errors: they come back as a Result with ErrorType set,
 	// and Result.Broken says the instance must not be used again. An error
-	// means the engine could not deliver the request at all. When ctx is
-	// cancelled mid-request, Invoke returns ctx's error together with a
-	// Result marked Broken (the runtime may still be running the request).
+	// means the engine could not deliver the request at all. When ctx ends
+	// first, Invoke returns ctx's error together with a Result, marked
+	// Broken when the instance may still be running the request; a Result
+	// not Broken says the instance serves on (nothing was sent, or the
+	// engine stopped the run cleanly).
 	Invoke(ctx context.Context, inv *Invocation) (*Result, error)
 	// Stop ends the instance and removes what it made. Idempotent.
 	Stop(ctx context.Context) error

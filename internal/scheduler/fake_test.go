@@ -78,7 +78,8 @@ func (e *fakeEngine) instance(i int) *fakeInstance {
 }
 
 // fakeInstance runs requests by their body: "broken" answers with Broken
-// set, "error" fails to deliver, "sleep <duration>" takes that long; anything
+// set, "error" fails to deliver, "unsent" is a caller gone before the
+// request was sent (ctx's error with a Result not Broken), "sleep <duration>" takes that long; anything
 // else takes the engine's invokeDelay. The result's body is the instance ID.
 type fakeInstance struct {
 	eng  *fakeEngine
@@ -115,6 +116,8 @@ func (in *fakeInstance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*s
 		return nil, fmt.Errorf("fake: connection refused")
 	case "broken":
 		return &sandbox.Result{Status: 200, Body: []byte(in.id), ErrorType: sandbox.ErrorUnhandled, Broken: true}, nil
+	case "unsent":
+		return &sandbox.Result{Status: 200, Body: []byte(in.id), ErrorType: sandbox.ErrorUnhandled}, context.Canceled
 	}
 	return &sandbox.Result{Status: 200, Body: []byte(in.id)}, nil
 }

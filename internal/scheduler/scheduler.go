@@ -126,7 +126,7 @@ func (s *Scheduler) invoke(ctx context.Context, p *pool, t *Target, inv *sandbox
 		}}
 		return res, nil
 	}
-	p.release(in, err == nil && res != nil && !res.Broken)
+	p.release(in, res != nil && !res.Broken) // with ctx's error too: see sandbox.Instance
 	if err != nil {
 		return nil, fmt.Errorf("function %s: instance %s: %w", t.Function, in.id, err)
 	}

@@ -345,6 +345,25 @@ func TestUnhealthyInstanceIsReplaced(t *testing.T) {
 	}
 }
 
+// TestCallerGoneBeforeSendKeepsTheInstance: the engine says the caller left
+// before the request reached the instance (ctx's error, a Result not
+// Broken); the instance serves the next request.
+func TestCallerGoneBeforeSendKeepsTheInstance(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, Config{}, &fakeEngine{})
+		defer h.close()
+		tg := target("acct/f", 1)
+		if _, err := h.invoke(t.Context(), tg, "gone", "unsent"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("got error %v, want context.Canceled", err)
+		}
+		synctest.Wait()
+		res := mustInvoke(t, h, tg, "")
+		if starts, _ := h.eng.stats(); starts != 1 || string(res.Body) != h.eng.instance(0).id {
+			t.Errorf("got %d starts, answer from %s; want the first instance to serve on", starts, res.Body)
+		}
+	})
+}
+
 func TestCrashedInstanceIsReplaced(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := newHarness(t, Config{}, &fakeEngine{})

@@ -19,7 +19,8 @@ const exitWait = 2 * time.Second
 // the spec's Timeout; on expiry the instance is killed. User failures come
 // back as a Result (see sandbox.Instance). When ctx ends first, Invoke
 // returns ctx's error together with a Result whose Broken is true: the
-// runtime may still be running the request. An HTTP invocation passes
+// runtime may still be running the request; Broken is false when ctx ended
+// before any of the request was sent. An HTTP invocation passes
 // inv.HTTP through and streams the answer (see invokeHTTP).
 func (i *Instance) Invoke(ctx context.Context, inv *sandbox.Invocation) (*sandbox.Result, error) {
 	if i.stopping.Load() || i.hasExited() {
@@ -66,6 +67,11 @@ func (i *Instance) outcome(ctx context.Context, deadline time.Time, rep *reply, 
 		return res, nil
 	}
 	switch {
+	case ctx.Err() != nil && errors.Is(err, errUnsent):
+		// Nothing reached the runtime: the instance serves on.
+		return &sandbox.Result{Status: http.StatusOK, ErrorType: sandbox.ErrorUnhandled,
+				Body: errorBody("Invocation cancelled by the caller", "")},
+			fmt.Errorf("invoke instance %s: %w", i.id, ctx.Err())
 	case ctx.Err() != nil:
 		return broken(errorBody("Invocation cancelled by the caller", "")),
 			fmt.Errorf("invoke instance %s: %w", i.id, ctx.Err())

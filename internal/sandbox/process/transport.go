@@ -267,6 +267,9 @@ func (t *transport) roundTrip(ctx context.Context, deadline time.Time, req *requ
 		deadline = d
 	}
 	for {
+		if err := ctx.Err(); err != nil { // ended before any byte went out
+			return nil, fmt.Errorf("%w: %w", errUnsent, err)
+		}
 		c, err := t.get(ctx, deadline)
 		if err != nil {
 			return nil, err
@@ -280,6 +283,9 @@ func (t *transport) roundTrip(ctx context.Context, deadline time.Time, req *requ
 		x.abandon()
 		if errors.Is(err, errUnsent) && c.reused && req.replayable() && ctx.Err() == nil {
 			continue // the runtime closed an idle connection: try a new one
+		}
+		if errors.Is(err, errUnsent) && ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %w", errUnsent, ctx.Err()) // ended before any byte went out
 		}
 		return nil, ctxError(ctx, err)
 	}

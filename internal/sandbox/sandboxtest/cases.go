@@ -63,6 +63,7 @@ func commonCases() []testCase {
 		{"StopCleansUp", testStopCleansUp},
 		{"InvokeAfterStop", testInvokeAfterStop},
 		{"CallerCancels", testCallerCancels},
+		{"CancelledBeforeSent", testCancelledBeforeSent},
 	}
 }
 
@@ -391,4 +392,23 @@ func testCallerCancels(t *testing.T, s *suite) {
 	if res == nil || !res.Broken {
 		t.Errorf("got Result %+v, want one with Broken true", res)
 	}
+}
+
+// testCancelledBeforeSent: a caller gone before the request went out (it
+// left just as its instance was found) gets ctx's error, and the instance,
+// which never saw the request, serves on.
+func testCancelledBeforeSent(t *testing.T, s *suite) {
+	inst := start(t, s.eng, s.spec("index.echo"))
+	invoke(t, inst, "warm") // a pooled connection, as on the warm path
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := inst.Invoke(ctx, &sandbox.Invocation{RequestID: requestID(), Body: []byte("never")})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Invoke with a cancelled ctx = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Broken {
+		t.Errorf("got Result %+v, want one with Broken false", res)
+	}
+	res, _ = invoke(t, inst, "again")
+	wantOK(t, res, "again")
 }

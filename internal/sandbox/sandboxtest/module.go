@@ -42,6 +42,7 @@ func RunModule(t *testing.T, newEngine func(t *testing.T) sandbox.Engine, m Modu
 		{"InvokeAfterStop", testInvokeAfterStop},
 		{"Timeout", func(t *testing.T, s *suite) { testModuleTimeout(t, s, m.FreshPerInvocation) }},
 		{"CallerCancels", func(t *testing.T, s *suite) { testModuleCancel(t, s, m.FreshPerInvocation) }},
+		{"CancelledBeforeSent", testCancelledBeforeSent},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
