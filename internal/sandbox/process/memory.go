@@ -50,15 +50,21 @@ func openMemoryMeter(pid int) (*memoryMeter, error) {
 }
 
 // peak returns the peak in bytes, read at most memoryFresh ago; while
-// another goroutine reads, the previous reading.
+// another goroutine reads, the previous reading, or, when there is none
+// yet, the one it reads.
 func (m *memoryMeter) peak() int64 {
 	now := time.Now().UnixNano()
-	if now-m.readAt.Load() < int64(memoryFresh) || !m.mu.TryLock() {
+	if now-m.readAt.Load() < int64(memoryFresh) {
+		return m.last.Load()
+	}
+	if m.readAt.Load() == 0 {
+		m.mu.Lock() // the first reading: wait for it rather than answer 0
+	} else if !m.mu.TryLock() {
 		return m.last.Load()
 	}
 	defer m.mu.Unlock()
-	if m.source == nil {
-		return m.last.Load()
+	if m.source == nil || now-m.readAt.Load() < int64(memoryFresh) {
+		return m.last.Load() // closed, or read while this one waited
 	}
 	if v := m.source.peak(); v > 0 {
 		m.last.Store(v)

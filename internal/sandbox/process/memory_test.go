@@ -3,6 +3,7 @@ package process
 import (
 	"os"
 	"testing"
+	"time"
 )
 
 func TestParseVmHWM(t *testing.T) {
@@ -66,5 +67,48 @@ func TestMemoryMeterReusesFreshReadings(t *testing.T) {
 	m.readAt.Store(0)
 	if got := m.peak(); got != 2<<20 || src.reads != 2 {
 		t.Errorf("peak after close = %d after %d readings, want the last reading %d and no new one", got, src.reads, 2<<20)
+	}
+}
+
+// gatedSource answers once released, so that a reading can be held open.
+type gatedSource struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedSource) peak() int64 {
+	g.entered <- struct{}{}
+	<-g.release
+	return 3 << 20
+}
+func (g *gatedSource) close() {}
+
+// TestMemoryMeterFirstReadingWaited: invocations that ask at once, before
+// any reading, all get the first reading, not 0 (an invocation's Max Memory
+// in its log line and result).
+func TestMemoryMeterFirstReadingWaited(t *testing.T) {
+	src := &gatedSource{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	m := newMemoryMeter(src)
+	first := make(chan int64)
+	go func() { first <- m.peak() }()
+	<-src.entered // the first reading is under way
+	second := make(chan int64)
+	go func() { second <- m.peak() }()
+	select {
+	case got := <-second:
+		t.Errorf("peak while the first reading was under way = %d at once, want it to wait for that reading", got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(src.release)
+	if got := <-first; got != 3<<20 {
+		t.Errorf("first peak = %d, want %d", got, 3<<20)
+	}
+	select {
+	case got := <-second:
+		if got != 3<<20 {
+			t.Errorf("second peak = %d, want the first reading %d", got, 3<<20)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("second peak never answered")
 	}
 }
