@@ -65,18 +65,16 @@ func (s *Server) admin(h handlerFunc) handlerFunc {
 
 // account returns an account, cached; writes through this API invalidate.
 func (s *Server) account(ctx context.Context, id string) (*store.Account, error) {
-	if a, ok := s.accountCache.Load(id); ok {
-		return a.(*store.Account), nil
-	}
+	return s.accountCache.get(id, func() (*store.Account, error) { return s.loadAccount(ctx, id) })
+}
+
+// loadAccount reads an account from the store.
+func (s *Server) loadAccount(ctx context.Context, id string) (*store.Account, error) {
 	a, err := s.store.GetAccount(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fc.Errorf(http.StatusNotFound, "AccountNotFound", "account '%s' does not exist", id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	s.accountCache.Store(id, a)
-	return a, nil
+	return a, err
 }
 
 func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +143,9 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	cur, err := s.account(r.Context(), r.PathValue("id"))
+	s.adminMu.Lock()
+	defer s.adminMu.Unlock()
+	cur, err := s.loadAccount(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.PutAccount(r.Context(), &a); err != nil {
 		return err
 	}
-	s.accountCache.Delete(a.ID)
+	s.accountCache.drop(a.ID)
 	s.applyAccountLimits(&a)
 	writeJSON(w, http.StatusOK, &a)
 	return nil
@@ -202,6 +202,8 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("keyId")
+	s.adminMu.Lock()
+	defer s.adminMu.Unlock()
 	k, err := s.store.GetAccessKey(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return fc.Errorf(http.StatusNotFound, "AccessKeyNotFound", "access key '%s' does not exist", id)
@@ -218,7 +220,7 @@ func (s *Server) updateKey(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.PutAccessKey(r.Context(), k); err != nil {
 		return err
 	}
-	s.keys.Delete(id)
+	s.keys.drop(id)
 	if k.Disabled {
 		s.verifier.Forget(id)
 	}

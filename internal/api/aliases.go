@@ -96,11 +96,16 @@ func (s *Server) deleteAlias(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.loadAlias(ctx, account, name, alias); err != nil {
 		return err
 	}
+	s.web.mu.Lock() // no trigger is created on the alias meanwhile
+	defer s.web.mu.Unlock()
+	if err := s.triggerOn(ctx, account, name, alias, "AliasInUse", "alias '"+alias+"'"); err != nil {
+		return err
+	}
 	if err := s.store.DeleteDoc(ctx, account, kindAlias, name+"/"+alias); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, alias))
-	s.dropQualifierScaling(ctx, account, name, alias)
+	s.dropQualifierConfigs(ctx, account, name, alias)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

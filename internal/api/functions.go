@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/yun-fc/yun/internal/fc"
@@ -44,12 +46,17 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	l := s.functionLocks.of(account, f.FunctionName) // not while a function of this name is being deleted
+	l.RLock()
+	defer l.RUnlock()
 	if _, err := s.store.GetFunction(ctx, account, f.FunctionName); err == nil {
 		return functionExists(f.FunctionName)
 	}
 	if err := s.checkFunctionQuota(ctx, account); err != nil {
 		return err
 	}
+	s.codeRefs.RLock()
+	defer s.codeRefs.RUnlock()
 	if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
 		return fmt.Errorf("store code of %q: %w", f.FunctionName, err)
 	}
@@ -105,7 +112,9 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	var replaced string // the code package the update replaces
 	update := func(f *fc.Function) error {
+		replaced = f.CodeChecksum
 		if err := fc.Apply(f, &in, false); err != nil {
 			return err
 		}
@@ -133,19 +142,31 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 	if err := update(current); err != nil {
 		return err
 	}
-	if pkg != nil {
-		if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
-			return fmt.Errorf("store code of %q: %w", name, err)
-		}
-	}
-	f, err := s.store.UpdateFunction(ctx, account, name, update)
+	f, err := s.storeUpdate(ctx, account, name, pkg, update)
 	if err != nil {
-		return notFound(name, err)
+		return err
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, fc.Latest))
 	s.sched.RetireKeys(qualifiedKey(account, name, fc.Latest) + "/")
+	if pkg != nil && replaced != pkg.checksum {
+		s.collectCode(replaced)
+	}
 	writeJSON(w, http.StatusOK, f)
 	return nil
+}
+
+// storeUpdate stores the update's code package, if any, and then the
+// updated function, holding codeRefs between the two.
+func (s *Server) storeUpdate(ctx context.Context, account, name string, pkg *codePackage, update func(*fc.Function) error) (*fc.Function, error) {
+	s.codeRefs.RLock()
+	defer s.codeRefs.RUnlock()
+	if pkg != nil {
+		if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
+			return nil, fmt.Errorf("store code of %q: %w", name, err)
+		}
+	}
+	f, err := s.store.UpdateFunction(ctx, account, name, update)
+	return f, notFound(name, err)
 }
 
 func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
@@ -153,6 +174,10 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.store.GetFunction(ctx, account, name)
 	if err != nil {
 		return notFound(name, err)
+	}
+	code, err := s.versionsCode(ctx, account, name)
+	if err != nil {
+		return err
 	}
 	if err := s.deleteVersionsAndAliases(ctx, account, name); err != nil {
 		return err
@@ -169,7 +194,9 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 	s.resolved.invalidate(qualifiedKey(account, name, ""))
 	s.sched.Retire(cacheKey(account, name))
 	s.dropScaling(account, name)
-	s.collectCode(f.CodeChecksum)
+	for _, sum := range slices.Compact(slices.Sorted(slices.Values(append(code, f.CodeChecksum)))) {
+		s.collectCode(sum)
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -183,6 +210,8 @@ func cacheKey(account, name string) string { return account + "/" + name }
 func (s *Server) collectCode(checksum string) {
 	ctx, cancel := contextWithTimeout(10 * time.Second)
 	defer cancel()
+	s.codeRefs.Lock() // no package is between being stored and being referred to
+	defer s.codeRefs.Unlock()
 	inUse, err := s.store.CodeInUse(ctx, checksum)
 	if err == nil && !inUse {
 		inUse, err = s.layerUsesCode(ctx, checksum)
@@ -220,10 +249,15 @@ func checkQualifier(q string) error {
 }
 
 // decodeJSON decodes a JSON request body strictly enough to catch wrong
-// types, and names the offending field.
+// types, and names the offending field. An empty body decodes as {}.
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			// No body at all: the SDK sends none when every field of the
+			// request body is unset. Handlers check what they require.
+			return nil
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return fc.InvalidArgument("field %s has the wrong type: got %s, want %s", te.Field, te.Value, te.Type)

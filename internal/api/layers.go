@@ -54,11 +54,13 @@ func (s *Server) createLayerVersion(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	s.codeRefs.RLock() // innermost: see Server.codeRefs
+	defer s.codeRefs.RUnlock()
 	if err := s.blobs.Put(ctx, pkg.checksum, pkg.data); err != nil {
 		return fmt.Errorf("store layer %q: %w", name, err)
 	}
-	s.versionMu.Lock()
-	defer s.versionMu.Unlock()
 	last, err := s.lastSeq(ctx, account, kindLayerSeq, name)
 	if err != nil {
 		return err

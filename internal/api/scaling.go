@@ -200,13 +200,34 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// dropQualifierScaling forgets the provision config of a qualifier that went
-// away (a deleted version or alias).
-func (s *Server) dropQualifierScaling(ctx context.Context, account, name, qualifier string) {
+// dropQualifierConfigs forgets the provision and async invoke configs of a
+// qualifier that went away (a deleted version or alias).
+func (s *Server) dropQualifierConfigs(ctx context.Context, account, name, qualifier string) {
 	if err := ignoreNotFound(s.store.DeleteDoc(ctx, account, kindProvision, name+"/"+qualifier)); err != nil {
 		s.log.Warn("drop provision config", "account", account, "function", name, "qualifier", qualifier, "err", err)
 	}
 	if sc, err := s.scaler(); err == nil {
 		sc.ProvisionChanged()
 	}
+	if err := ignoreNotFound(s.store.DeleteDoc(ctx, account, kindAsyncConfig, name+"/"+qualifier)); err != nil {
+		s.log.Warn("drop async invoke config", "account", account, "function", name, "qualifier", qualifier, "err", err)
+	}
+	s.resolved.invalidate(qualifiedKey(account, name, qualifier) + "#async")
+}
+
+// triggerOn refuses, with 409 code, the deletion of a qualifier that a
+// trigger invokes: the trigger would fire into nothing, and a later version
+// or alias of that name would inherit it. The caller holds web.mu.
+func (s *Server) triggerOn(ctx context.Context, account, name, qualifier, code, what string) error {
+	ts, err := s.triggers(ctx, account, name)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if triggerQualifier(t) == qualifier {
+			return fc.Errorf(http.StatusConflict, code, "%s of function '%s' is used by trigger '%s'; delete or move the trigger first",
+				what, name, t.TriggerName)
+		}
+	}
+	return nil
 }

@@ -93,14 +93,23 @@ type Server struct {
 	// versionMu serialises version and alias writes (id sequence, the
 	// alias-in-use check); the API is the only writer on a node.
 	versionMu sync.Mutex
-	keys      sync.Map // access key id -> *store.AccessKey
+	keys      fillCache[*store.AccessKey] // enabled keys by id
 	// accountCache holds accounts by id; account writes go through this API
 	// and invalidate it.
-	accountCache sync.Map
-	keepAlive    keepAlivePolicies // functions' own policies, by tag value
-	flow         *flow
-	async        asyncQueue // nil until SetAsync
-	mux          *http.ServeMux
+	accountCache fillCache[*store.Account]
+	// adminMu serialises the writes to accounts and keys (read, change,
+	// write back), so that two edits cannot lose one another.
+	adminMu       sync.Mutex
+	functionLocks functionLocks // see lockFunction
+	// codeRefs is held shared from storing a code package until the record
+	// that refers to it is written, and exclusively while collectCode
+	// checks that nothing refers to a package and deletes it. It is the
+	// innermost lock: nothing else is locked while it is held.
+	codeRefs  sync.RWMutex
+	keepAlive keepAlivePolicies // functions' own policies, by tag value
+	flow      *flow
+	async     asyncQueue // nil until SetAsync
+	mux       *http.ServeMux
 	// registered holds the route shapes with a handler (see routeShape).
 	registered map[string]bool
 	now        func() time.Time
@@ -160,6 +169,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) handle(pattern string, h handlerFunc) {
 	s.registered[routeShape(pattern)] = true
+	h = s.lockFunction(pattern, h)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
@@ -297,16 +307,11 @@ func (s *Server) lookupSecret(ctx context.Context, akID string) (string, error) 
 
 // accessKey returns an enabled access key, cached after the first lookup.
 func (s *Server) accessKey(ctx context.Context, akID string) (*store.AccessKey, error) {
-	if k, ok := s.keys.Load(akID); ok {
-		return k.(*store.AccessKey), nil
-	}
-	k, err := s.store.GetAccessKey(ctx, akID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && k.Disabled) {
-		return nil, fmt.Errorf("invalid access key ID '%s': %w", akID, acs3.ErrUnknownAccessKey)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.keys.Store(akID, k)
-	return k, nil
+	return s.keys.get(akID, func() (*store.AccessKey, error) {
+		k, err := s.store.GetAccessKey(ctx, akID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && k.Disabled) {
+			return nil, fmt.Errorf("invalid access key ID '%s': %w", akID, acs3.ErrUnknownAccessKey)
+		}
+		return k, err
+	})
 }

@@ -153,7 +153,8 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 	}
 	s.versionMu.Lock()
 	defer s.versionMu.Unlock()
-	if _, err := s.getVersion(ctx, account, name, id); err != nil {
+	vd, err := s.getVersion(ctx, account, name, id)
+	if err != nil {
 		return err
 	}
 	aliases, err := s.aliases(ctx, account, name)
@@ -165,13 +166,36 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 			return fc.Errorf(http.StatusConflict, "VersionInUse", "version '%s' of function '%s' is used by alias '%s'", id, name, a.AliasName)
 		}
 	}
+	s.web.mu.Lock() // no trigger is created on the version meanwhile
+	defer s.web.mu.Unlock()
+	if err := s.triggerOn(ctx, account, name, id, "VersionInUse", "version '"+id+"'"); err != nil {
+		return err
+	}
 	if err := s.store.DeleteDoc(ctx, account, kindVersion, versionDocName(name, id)); err != nil {
 		return err
 	}
 	s.resolved.invalidate(qualifiedKey(account, name, id))
-	s.dropQualifierScaling(ctx, account, name, id)
+	s.dropQualifierConfigs(ctx, account, name, id)
+	s.collectCode(vd.Function.CodeChecksum)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// versionsCode lists the code packages of a function's versions.
+func (s *Server) versionsCode(ctx context.Context, account, name string) ([]string, error) {
+	docs, err := s.store.ListDocs(ctx, account, kindVersion, name+"/", "", 0)
+	if err != nil {
+		return nil, err
+	}
+	sums := make([]string, 0, len(docs))
+	for _, d := range docs {
+		var vd versionDoc
+		if err := json.Unmarshal(d.Value, &vd); err != nil {
+			return nil, err
+		}
+		sums = append(sums, vd.Function.CodeChecksum)
+	}
+	return sums, nil
 }
 
 // deleteVersionsAndAliases removes everything published for a function that

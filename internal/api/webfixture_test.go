@@ -60,7 +60,8 @@ func (f *fakeWebScheduler) Invoke(_ context.Context, t *scheduler.Target, inv *s
 	return &sandbox.Result{Status: http.StatusOK, Body: inv.Body}, nil
 }
 
-func (f *fakeWebScheduler) Retire(string) {}
+func (f *fakeWebScheduler) Retire(string)     {}
+func (f *fakeWebScheduler) RetireKeys(string) {}
 
 func (f *fakeWebScheduler) count() int {
 	f.mu.Lock()

@@ -1,0 +1,300 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/yun-fc/yun/internal/blob"
+	"github.com/yun-fc/yun/internal/client"
+	"github.com/yun-fc/yun/internal/fc"
+	"github.com/yun-fc/yun/internal/store"
+)
+
+// Tests of management writes that race: each hooks the store or the blob
+// store at the point where another request can arrive, starts that request
+// there, and gives it the time to finish (raceWindow) before going on.
+// Without the ordering under test the other request completes in the
+// window and leaves the wrong state; with it, it waits.
+
+const raceWindow = 200 * time.Millisecond
+
+// during runs req in its own goroutine and waits raceWindow for it; the
+// returned wait gives its error once it ended.
+func during(req func() error) (wait func() error) {
+	done := make(chan error, 1)
+	go func() { done <- req() }()
+	select {
+	case err := <-done:
+		return func() error { return err }
+	case <-time.After(raceWindow):
+		return func() error { return <-done }
+	}
+}
+
+// putHookBlobs runs afterPut once, right after a Put of a package.
+type putHookBlobs struct {
+	blob.Store
+	once     sync.Once
+	afterPut func()
+}
+
+func (b *putHookBlobs) Put(ctx context.Context, sum string, data []byte) error {
+	err := b.Store.Put(ctx, sum, data)
+	b.once.Do(b.afterPut)
+	return err
+}
+
+// TestCodeStoredWhileCollected: function b is created with the same code as
+// a while a is deleted, between b's storing the package and b's record.
+// The collector of a's delete must not take the package from under b.
+func TestCodeStoredWhileCollected(t *testing.T) {
+	f := newWebFixture(t)
+	f.createFunction("a", "nodejs20")
+	ctx := context.Background()
+	a, err := f.api.GetFunction(ctx, "a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wait func() error
+	hb := &putHookBlobs{Store: f.srv.blobs}
+	hb.afterPut = func() { wait = during(func() error { return f.api.DeleteFunction(ctx, "a") }) }
+	f.srv.blobs = hb
+	f.createFunction("b", "nodejs20") // the same zip as a
+	if err := wait(); err != nil {
+		t.Fatalf("delete a: %v", err)
+	}
+	b, err := f.api.GetFunction(ctx, "b", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.CodeChecksum != a.CodeChecksum {
+		t.Fatalf("fixture: checksums differ %s %s", a.CodeChecksum, b.CodeChecksum)
+	}
+	if _, err := hb.Size(ctx, b.CodeChecksum); err != nil {
+		t.Fatalf("function b refers to code %s, but the package is gone: %v", b.CodeChecksum, err)
+	}
+}
+
+// TestReplacedCodeIsCollected: after deploy, publish, redeploy and delete,
+// no package is left: the one a redeploy replaced is collected once the
+// version that still held it goes with the function.
+func TestReplacedCodeIsCollected(t *testing.T) {
+	f := newWebFixture(t)
+	ctx := context.Background()
+	f.createFunction("a", "nodejs20")
+	first, err := f.api.GetFunction(ctx, "a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.do("POST", "/functions/a/versions", map[string]any{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	in := &fc.FunctionInput{Code: &fc.InputCodeLocation{ZipFile: zipOf(t, "exports.handler = async () => 2;\n")}}
+	second, err := f.api.UpdateFunction(ctx, "a", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.CodeChecksum == first.CodeChecksum {
+		t.Fatal("fixture: same package")
+	}
+	if _, err := f.srv.blobs.Size(ctx, first.CodeChecksum); err != nil {
+		t.Fatalf("the package version 1 still uses was collected: %v", err)
+	}
+	third, err := f.api.UpdateFunction(ctx, "a", &fc.FunctionInput{
+		Code: &fc.InputCodeLocation{ZipFile: zipOf(t, "exports.handler = async () => 3;\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.srv.blobs.Size(ctx, second.CodeChecksum); err == nil {
+		t.Errorf("package %s (%d bytes), replaced and used by nothing, is still stored", second.CodeChecksum, n)
+	}
+	if err := f.api.DeleteFunction(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	for _, sum := range []string{first.CodeChecksum, third.CodeChecksum} {
+		if n, err := f.srv.blobs.Size(ctx, sum); err == nil {
+			t.Errorf("package %s (%d bytes) of the deleted function and its version is still stored", sum, n)
+		}
+	}
+}
+
+func zipOf(t *testing.T, src string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("index.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, src)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// delHookStore runs beforeDelete once, when armed, just before the store
+// deletes a function: after deleteFunction removed its versions, aliases,
+// async configs and triggers.
+type delHookStore struct {
+	store.Store
+	armed        atomic.Bool
+	beforeDelete func()
+}
+
+func (s *delHookStore) DeleteFunction(ctx context.Context, account, name string) error {
+	if s.armed.CompareAndSwap(true, false) {
+		s.beforeDelete()
+	}
+	return s.Store.DeleteFunction(ctx, account, name)
+}
+
+// TestDeleteFunctionOrdersChildWrites: a version published and a trigger
+// created while the function is being deleted either come before the
+// delete (and go with it) or after (and find no function); none is left
+// for a new function of the same name to inherit.
+func TestDeleteFunctionOrdersChildWrites(t *testing.T) {
+	f := newWebFixture(t)
+	ctx := context.Background()
+	f.createFunction("a", "nodejs20")
+	var publish, trigger func() error
+	hs := &delHookStore{Store: f.srv.store}
+	hs.beforeDelete = func() {
+		publish = during(func() error { return f.do("POST", "/functions/a/versions", map[string]any{"description": "old"}, nil) })
+		trigger = during(func() error {
+			_, err := f.createTrigger("a", map[string]any{"triggerName": "tick", "triggerType": "timer",
+				"triggerConfig": `{"cronExpression":"@every 1m","enable":true}`})
+			return err
+		})
+	}
+	f.srv.store = hs
+	hs.armed.Store(true)
+	if err := f.api.DeleteFunction(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	for what, wait := range map[string]func() error{"publish": publish, "trigger": trigger} {
+		var ce *client.Error
+		if err := wait(); !errors.As(err, &ce) || ce.Status != http.StatusNotFound {
+			t.Errorf("%s during the delete: got %v, want 404 once the delete is done", what, err)
+		}
+	}
+	f.createFunction("a", "nodejs20") // a new function
+	var vs fc.ListVersionsOutput
+	if err := f.do("GET", "/functions/a/versions", nil, &vs); err != nil {
+		t.Fatal(err)
+	}
+	var ts fc.ListTriggersOutput
+	if err := f.do("GET", "/functions/a/triggers", nil, &ts); err != nil {
+		t.Fatal(err)
+	}
+	if len(vs.Versions) != 0 || len(ts.Triggers) != 0 {
+		t.Errorf("the new function 'a' inherited %d versions and %d triggers of the deleted one",
+			len(vs.Versions), len(ts.Triggers))
+	}
+}
+
+// keyHookStore runs onGet once, when armed, right after GetAccessKey of id
+// read the store: between a cache miss's read and its fill.
+type keyHookStore struct {
+	store.Store
+	id    string
+	armed atomic.Bool
+	onGet func()
+}
+
+func (s *keyHookStore) GetAccessKey(ctx context.Context, id string) (*store.AccessKey, error) {
+	k, err := s.Store.GetAccessKey(ctx, id)
+	if id == s.id && s.armed.CompareAndSwap(true, false) {
+		s.onGet()
+	}
+	return k, err
+}
+
+// TestKeyDisabledDuringItsLookupStaysDisabled: a key disabled while a
+// request signed with it is being authenticated must not come back
+// enabled from that request's cache fill.
+func TestKeyDisabledDuringItsLookupStaysDisabled(t *testing.T) {
+	f := newWebFixture(t)
+	ctx := context.Background()
+	st := f.srv.store
+	makeAdmin(t, st, "1001")
+	hs := &keyHookStore{Store: st, id: "AKWEB2"}
+	hs.onGet = func() {
+		op := client.Op{Action: "UpdateKey", Method: "PUT", Prefix: client.AdminPrefix, Path: "/keys/AKWEB2"}
+		if err := f.api.Do(ctx, op, map[string]any{"disabled": true}, nil); err != nil {
+			t.Errorf("disable AKWEB2: %v", err)
+		}
+	}
+	f.srv.store = hs
+	other := client.New(f.url, "AKWEB2", "secret-2")
+	hs.armed.Store(true)
+	other.ListFunctions(ctx, client.ListOptions{}) // authenticated while the key is disabled
+	if k, err := st.GetAccessKey(ctx, "AKWEB2"); err != nil || !k.Disabled {
+		t.Fatalf("fixture: key not disabled in the store: %+v %v", k, err)
+	}
+	if _, err := other.ListFunctions(ctx, client.ListOptions{}); err == nil {
+		t.Error("a request signed with the disabled key AKWEB2 succeeded after UpdateKey returned")
+	}
+}
+
+// acctHookStore is keyHookStore for GetAccount.
+type acctHookStore struct {
+	store.Store
+	id    string
+	armed atomic.Bool
+	onGet func()
+}
+
+func (s *acctHookStore) GetAccount(ctx context.Context, id string) (*store.Account, error) {
+	a, err := s.Store.GetAccount(ctx, id)
+	if id == s.id && s.armed.CompareAndSwap(true, false) {
+		s.onGet()
+	}
+	return a, err
+}
+
+// TestAccountDisabledDuringItsLookupStaysDisabled is the same for accounts.
+func TestAccountDisabledDuringItsLookupStaysDisabled(t *testing.T) {
+	f := newWebFixture(t)
+	ctx := context.Background()
+	st := f.srv.store
+	makeAdmin(t, st, "1001")
+	hs := &acctHookStore{Store: st, id: "1002"}
+	hs.onGet = func() {
+		op := client.Op{Action: "UpdateAccount", Method: "PUT", Prefix: client.AdminPrefix, Path: "/accounts/1002"}
+		if err := f.api.Do(ctx, op, map[string]any{"disabled": true}, nil); err != nil {
+			t.Errorf("disable account 1002: %v", err)
+		}
+	}
+	f.srv.store = hs
+	other := client.New(f.url, "AKWEB2", "secret-2")
+	hs.armed.Store(true)
+	other.ListFunctions(ctx, client.ListOptions{}) // authenticated while the account is disabled
+	if a, err := st.GetAccount(ctx, "1002"); err != nil || !a.Disabled {
+		t.Fatalf("fixture: account not disabled in the store: %+v %v", a, err)
+	}
+	if _, err := other.ListFunctions(ctx, client.ListOptions{}); err == nil {
+		t.Error("account 1002 was disabled, yet its request succeeded")
+	}
+}
+
+func makeAdmin(t *testing.T, st store.Store, id string) {
+	t.Helper()
+	a, err := st.GetAccount(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Admin = true
+	if err := st.PutAccount(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+}
