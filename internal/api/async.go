@@ -46,9 +46,12 @@ func (s *Server) invokeAsync(w http.ResponseWriter, r *http.Request, res *resolv
 	if s.async == nil {
 		return fc.Errorf(http.StatusServiceUnavailable, fc.CodeServiceUnavailable, "asynchronous invocation is not available on this node")
 	}
-	ctx := r.Context()
+	ctx, taskID := r.Context(), r.Header.Get("x-fc-async-task-id")
+	if err := fc.CallerTaskID(taskID); err != nil {
+		return err
+	}
 	acc, err := s.async.Submit(ctx, &async.Submission{AccountID: accountID(ctx), Function: res.fn.FunctionName,
-		Qualifier: qualifierOrLatest(qualifier), RequestID: requestID(ctx), TaskID: r.Header.Get("x-fc-async-task-id"), Payload: body})
+		Qualifier: qualifierOrLatest(qualifier), RequestID: requestID(ctx), TaskID: taskID, Payload: body})
 	if err != nil {
 		return err
 	}

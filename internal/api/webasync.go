@@ -16,9 +16,12 @@ func (s *Server) invokeWebAsync(w http.ResponseWriter, r *http.Request, rt *webR
 	if s.async == nil {
 		return fc.Errorf(http.StatusServiceUnavailable, fc.CodeServiceUnavailable, "asynchronous invocation is not available on this node")
 	}
-	ctx := r.Context()
+	ctx, taskID := r.Context(), r.Header.Get("x-fc-async-task-id")
+	if err := fc.CallerTaskID(taskID); err != nil {
+		return err
+	}
 	acc, err := s.async.Submit(ctx, &async.Submission{AccountID: rt.account, Function: rt.function, Qualifier: rt.qualifier,
-		RequestID: requestID(ctx), TaskID: r.Header.Get("x-fc-async-task-id"), Payload: event})
+		RequestID: requestID(ctx), TaskID: taskID, Payload: event})
 	if err != nil {
 		return err
 	}

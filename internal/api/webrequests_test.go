@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/yun-fc/yun/internal/async"
+	"github.com/yun-fc/yun/internal/client"
 	"github.com/yun-fc/yun/internal/sandbox"
 	"github.com/yun-fc/yun/internal/scheduler"
 )
@@ -218,5 +219,35 @@ func TestHTTPTriggerAsync(t *testing.T) {
 	if sub.AccountID != "1001" || sub.Function != "echo" || sub.Qualifier != "LATEST" || sub.RequestID != res.header.Get("x-fc-request-id") ||
 		ev.RawPath != "/jobs" || ev.Body != "work" || ev.QueryParameters["x"] != "1" {
 		t.Errorf("got submission %+v with event %+v, want the request's event for 1001/echo/LATEST", sub, ev)
+	}
+}
+
+// TestTimerTaskIDsAreReserved: a caller may not choose a task id of the
+// timers' form: an anonymous web caller could otherwise take the id of a
+// timer's next fire (derived from the trigger and the time) and so stop
+// that fire, which would be refused as a duplicate.
+func TestTimerTaskIDsAreReserved(t *testing.T) {
+	f := newWebFixture(t)
+	q := &fakeAsyncQueue{}
+	f.srv.SetAsync(q)
+	f.createFunction("echo", "nodejs20")
+	f.mustTrigger("echo", "web", "", map[string]any{"authType": "anonymous", "methods": []string{"POST"}})
+	async := func(id string) func(*http.Request) {
+		return func(r *http.Request) {
+			r.Header.Set("X-Fc-Invocation-Type", "Async")
+			r.Header.Set("X-Fc-Async-Task-Id", id)
+		}
+	}
+	res := f.send("POST", "/yun/http/1001/echo/LATEST/", []byte("x"), async("timer_55bb9ccff3ee7fb9_1795541466"))
+	if e := res.fcError(t); res.status != 400 || e.Code != "InvalidArgument" || len(q.subs) != 0 {
+		t.Errorf("web call with a timer's task id: got %d %s and %d submissions, want 400 InvalidArgument and none", res.status, e.Code, len(q.subs))
+	}
+	_, err := f.api.Invoke(context.Background(), "echo", client.InvokeOptions{Body: []byte("x"), Async: true,
+		Header: http.Header{"X-Fc-Async-Task-Id": {"timer_1_2"}}})
+	if ce := apiError(t, err); ce.Status != 400 || ce.Code != "InvalidArgument" || len(q.subs) != 0 {
+		t.Errorf("InvokeFunction with a timer's task id: got %v and %d submissions, want 400 InvalidArgument and none", err, len(q.subs))
+	}
+	if res := f.send("POST", "/yun/http/1001/echo/LATEST/", []byte("x"), async("mine_1")); res.status != 202 || q.subs[0].TaskID != "mine_1" {
+		t.Errorf("web call with its own task id: got %d, want 202 and the id kept", res.status)
 	}
 }

@@ -159,6 +159,24 @@ func ParseTimerTriggerConfig(text string) (*TimerTriggerConfig, error) {
 
 var taskIDRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,127}$`)
 
+// TimerTaskPrefix starts the task ids of timer fires. A caller's
+// x-fc-async-task-id may not start with it (CallerTaskID), so that nobody
+// can take a fire's id, which is derived from the trigger and the time,
+// before the timer does.
+const TimerTaskPrefix = "timer_"
+
+// CallerTaskID checks an x-fc-async-task-id a caller sent; empty means
+// none (the platform makes one).
+func CallerTaskID(id string) error {
+	if strings.HasPrefix(id, TimerTaskPrefix) {
+		return InvalidArgument("x-fc-async-task-id %q is invalid: the prefix %q is reserved for timer triggers", id, TimerTaskPrefix)
+	}
+	if id == "" {
+		return nil
+	}
+	return ValidTaskID(id)
+}
+
 // ValidTaskID checks an x-fc-async-task-id: 1–128 letters, digits, '_' and
 // '-', starting with a letter or '_'.
 func ValidTaskID(id string) error {

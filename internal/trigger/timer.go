@@ -85,6 +85,6 @@ func (t *Timer) fire(scheduled time.Time) TimerFire {
 	return TimerFire{
 		TimerID: t.ID, AccountID: t.AccountID, Function: t.Function, Qualifier: t.Qualifier, TriggerName: t.TriggerName,
 		Scheduled: scheduled, Event: ev,
-		TaskID: "timer_" + hex.EncodeToString(sum[:8]) + "_" + strconv.FormatInt(scheduled.Unix(), 10),
+		TaskID: fc.TimerTaskPrefix + hex.EncodeToString(sum[:8]) + "_" + strconv.FormatInt(scheduled.Unix(), 10),
 	}
 }
