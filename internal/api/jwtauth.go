@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -62,11 +63,18 @@ func unauthorized(format string, args ...any) *fc.Error {
 }
 
 // applies says whether path needs a token under the white or black list.
-func (a *jwtAuth) applies(path string) bool {
-	if len(a.blacklist) > 0 {
-		return matchAnyPath(a.blacklist, path)
+// The lists are matched on the path with its dot segments and repeated
+// slashes resolved, as a server behind would resolve them: else
+// /public/../admin would pass a whitelist of /public/* and reach /admin.
+func (a *jwtAuth) applies(raw string) bool {
+	clean := path.Clean(raw)
+	if strings.HasSuffix(raw, "/") && clean != "/" {
+		clean += "/"
 	}
-	return !matchAnyPath(a.whitelist, path)
+	if len(a.blacklist) > 0 {
+		return matchAnyPath(a.blacklist, clean)
+	}
+	return !matchAnyPath(a.whitelist, clean)
 }
 
 // matchAnyPath matches exact paths and prefixes written as "/p/*".

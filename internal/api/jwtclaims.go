@@ -6,14 +6,23 @@ import (
 	"strings"
 )
 
-// dropClaimParams removes what the client sent under the claim names.
+// dropClaimParams removes what the client sent under the claim names: a
+// header also under the spellings servers read as the same name (case, and
+// '_' for '-', as CGI-style servers map both to HTTP_X_NAME); a query
+// parameter also where the function's parser might find it (see
+// webRequest.queryClaims).
 func (a *jwtAuth) dropClaimParams(q *webRequest) {
 	for _, m := range a.claims {
 		switch m.Position {
 		case "header":
-			q.header.Del(m.Name)
+			for k := range q.header {
+				if strings.EqualFold(strings.ReplaceAll(k, "_", "-"), strings.ReplaceAll(m.Name, "_", "-")) {
+					delete(q.header, k)
+				}
+			}
 		case "query":
 			q.query.Del(m.Name)
+			q.queryClaims = true
 		case "cookie":
 			setCookie(q.header, m.Name, "", false)
 		}

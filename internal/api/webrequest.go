@@ -14,15 +14,18 @@ import (
 // it before the event is built; the request as received stays untouched for
 // signature checks.
 type webRequest struct {
-	method   string
-	rawPath  string // escaped, starts with '/'
-	query    url.Values
-	header   http.Header // a copy without hop-by-hop and client x-fc-* headers
-	body     []byte
-	host     string
-	proto    string
-	remoteIP string
-	received time.Time
+	method  string
+	rawPath string // escaped, starts with '/'
+	query   url.Values
+	// queryClaims: the query carries JWT claims, so the function gets query
+	// as encoded here, never the query as received (passTarget).
+	queryClaims bool
+	header      http.Header // a copy without hop-by-hop and client x-fc-* headers
+	body        []byte
+	host        string
+	proto       string
+	remoteIP    string
+	received    time.Time
 }
 
 // webAuth authenticates a request to an HTTP trigger or custom domain. r is

@@ -132,10 +132,13 @@ func (s *Server) passWeb(w http.ResponseWriter, r *http.Request, rt *webRoute, r
 }
 
 // passTarget is the path and query the function sees: the route's path
-// after rewriting, the query as received unless the JWT claims changed it.
+// after rewriting, the query as received unless it carries JWT claims or
+// was changed. With claims, never the query as received: a pair Go's parser
+// skips (one with ';' or a bad escape) could hold a claim name that another
+// parser reads.
 func passTarget(r *http.Request, q *webRequest) string {
 	raw := r.URL.RawQuery
-	if received, _ := url.ParseQuery(raw); !maps.EqualFunc(received, q.query, slices.Equal) {
+	if received, _ := url.ParseQuery(raw); q.queryClaims || !maps.EqualFunc(received, q.query, slices.Equal) {
 		raw = q.query.Encode()
 	}
 	if raw == "" {
