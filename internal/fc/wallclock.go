@@ -37,7 +37,13 @@ type wallClock struct {
 
 func (w wallClock) Next(t time.Time) time.Time {
 	wall := asUTC(t.In(w.loc))
-	for range 1000 { // each step is a later wall time; only a zone's jumps make one land before t
+	// Each step is a later wall time; only a zone's clocks going back make
+	// one land before t (t in the repeated hour: those wall times fired in
+	// its first pass), for at most the length of the jump, which no zone
+	// makes longer than a few hours. A dense schedule takes many steps
+	// through it, so the bound is in wall time, not steps.
+	limit := wall.Add(6 * time.Hour)
+	for !wall.After(limit) {
 		wall = w.spec.Next(wall)
 		if wall.IsZero() {
 			return time.Time{}

@@ -172,3 +172,28 @@ func TestParseCronDaylightSaving(t *testing.T) {
 		})
 	}
 }
+
+// TestNextFromTheRepeatedHour: a dense fixed-hour schedule asked for its
+// next fire from the second pass of the hour the fall-back repeats (on Add,
+// Update, a restart or a late wake-up) skips the wall times that fired in
+// the first pass, however many, and fires at the first one after: it must
+// not give up and stop the timer.
+func TestNextFromTheRepeatedHour(t *testing.T) {
+	sched, err := ParseCron("CRON_TZ=America/New_York */2 * 1-2 * * *", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	// 2025-11-02: the clocks fell back from 02:00 EDT to 01:00 EST.
+	second := time.Date(2025, 11, 2, 6, 10, 0, 0, time.UTC) // 01:10 EST, the second pass
+	if _, off := second.In(loc).Zone(); off != -5*3600 || second.In(loc).Hour() != 1 {
+		t.Fatalf("fixture: %v is not in the second pass of 01:00", second.In(loc))
+	}
+	want := time.Date(2025, 11, 2, 2, 0, 0, 0, loc) // 02:00 EST, the first wall time not yet fired
+	if got := sched.Next(second); !got.Equal(want) {
+		t.Errorf("Next(%v) = %v, want %v", second.In(loc), got.In(loc), want)
+	}
+}
