@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 )
 
 // cgroupV1 makes cgroups in the memory, cpu and pids hierarchies of
@@ -61,6 +62,9 @@ func (d cgroupV1) apply(c *Cgroup, l Limits) error {
 			}
 		}
 		writeFile(filepath.Join(mem, "memory.swappiness"), "0") // refused at some roots; best effort
+		if err := setTCPMemoryV1(mem, v); err != nil {
+			return err
+		}
 	}
 	if q := l.cpuQuota(); q > 0 {
 		if err := setQuotaV1(cpu, q); err != nil {
@@ -92,8 +96,28 @@ func setMemoryV1(mem string, bytes int64) error {
 			return err
 		}
 	}
+	if err := setTCPMemoryV1(mem, v); err != nil {
+		return err
+	}
 	writeFile(filepath.Join(mem, "memory.max_usage_in_bytes"), "0") // resets the peak
 	return nil
+}
+
+// setTCPMemoryV1 bounds the memory of the cgroup's TCP socket buffers.
+// cgroup v1 does not charge them to memory.limit_in_bytes: unbounded, a
+// function could queue gigabytes in loopback sockets and exhaust the host's
+// global TCP memory (net.ipv4.tcp_mem), starving every TCP connection of the
+// host. The first write also turns on the accounting, for sockets made from
+// then on (the limits are written before the jail's process joins). A kernel
+// without TCP accounting in v1 lacks the file (ENOENT) or refuses it
+// (EINVAL, EOPNOTSUPP): the limit then stays unenforced, as before. Lowering
+// it below what the sockets hold fails (EBUSY), like the memory limit would.
+func setTCPMemoryV1(mem, v string) error {
+	err := writeFile(filepath.Join(mem, "memory.kmem.tcp.limit_in_bytes"), v)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.EOPNOTSUPP) {
+		return nil
+	}
+	return err
 }
 
 // setQuotaV1 sets the CFS period and quota of the cpu cgroup dir; a zero

@@ -11,9 +11,10 @@ import (
 
 // dropPrivileges makes the calling thread an unprivileged user for good:
 // no capability in any set (the bounding set too, so that no file can give
-// one back), no supplementary groups, no_new_privs, no core dumps, and
-// SIGKILL when the host's engine dies (a change of uid clears that signal, so
-// it is set again after). The bounding set needs CAP_SETPCAP: it goes first.
+// one back), no supplementary groups, no_new_privs, no core dumps, at most
+// maxFiles open files, and SIGKILL when the host's engine dies (a change of
+// uid clears that signal, so it is set again after). The bounding set
+// needs CAP_SETPCAP: it goes first.
 func dropPrivileges(uid, gid int) error {
 	if err := unix.Setgroups(nil); err != nil {
 		return fmt.Errorf("setgroups: %w", err)
@@ -41,11 +42,36 @@ func changeUser(uid, gid int) error {
 	if err := unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{}); err != nil {
 		return fmt.Errorf("no core dumps: %w", err)
 	}
+	if err := limitFiles(); err != nil {
+		return err
+	}
 	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
 		return fmt.Errorf("parent death signal: %w", err)
 	}
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("no_new_privs: %w", err)
+	}
+	return nil
+}
+
+// maxFiles is the program's open file limit, soft and hard: without it the
+// program inherits Yun's own hard limit (often a million or more) and may
+// raise its soft limit to it, holding that many sockets, pipes and files
+// in kernel memory.
+const maxFiles = 65536
+
+// limitFiles sets RLIMIT_NOFILE, soft and hard, to maxFiles, or to the
+// current hard limit if lower (raising it would need a privilege). It goes
+// through unix.Setrlimit, which also stops Go's exec from restoring the
+// soft limit the Go runtime found at start.
+func limitFiles() error {
+	var cur unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &cur); err != nil {
+		return fmt.Errorf("open file limit: %w", err)
+	}
+	n := min(cur.Max, uint64(maxFiles))
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: n, Max: n}); err != nil {
+		return fmt.Errorf("open file limit %d: %w", n, err)
 	}
 	return nil
 }

@@ -37,11 +37,22 @@ var denied = []uintptr{
 const namespaceFlags = unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWUSER |
 	unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP | unix.CLONE_NEWTIME
 
+// socketFamilies are the address families socket(2) and socketpair(2) may
+// use: the ones the jail's namespaces confine (AF_UNIX, AF_INET, AF_INET6)
+// and AF_NETLINK, which libcs use to list interfaces and addresses. Others
+// fail with EAFNOSUPPORT, as on a kernel without them: AF_VSOCK above all,
+// which no namespace confines (a jail could bind ports of the machine's one
+// vsock space or reach the hypervisor's services), and the rest of the
+// kernel's families, rarely used and a large attack surface. No
+// architecture Yun supports has socketcall(2), which would hide the family
+// in memory.
+var socketFamilies = []uint32{unix.AF_UNIX, unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK}
+
 // Offsets in struct seccomp_data.
 const (
 	offNr   = 0
 	offArch = 4
-	offArg0 = 16 // low 32 bits on little-endian machines, where the clone flags are
+	offArg0 = 16 // low 32 bits on little-endian machines: the clone flags, a socket's domain
 )
 
 // installFilter installs the jail's seccomp filter on every thread of the
@@ -65,6 +76,8 @@ func installFilter() error {
 //	clone3                       → ENOSYS (its flags are in memory BPF cannot read;
 //	                               libc falls back to clone)
 //	clone with namespace flags   → EPERM
+//	socket, socketpair of a      → EAFNOSUPPORT
+//	family not in socketFamilies
 //	anything else                → allow
 func filterProgram() []unix.SockFilter {
 	var a assembler
@@ -78,7 +91,16 @@ func filterProgram() []unix.SockFilter {
 		a.jumpIf(unix.BPF_JEQ, uint32(nr), "eperm")
 	}
 	a.jumpIf(unix.BPF_JEQ, unix.SYS_CLONE3, "enosys")
-	a.jumpUnless(unix.BPF_JEQ, unix.SYS_CLONE, "allow")
+	a.jumpIf(unix.BPF_JEQ, unix.SYS_CLONE, "clone")
+	a.jumpIf(unix.BPF_JEQ, unix.SYS_SOCKET, "socket")
+	a.jumpUnless(unix.BPF_JEQ, unix.SYS_SOCKETPAIR, "allow")
+	a.label("socket") // the domain is an int: its low 32 bits
+	a.load(offArg0)
+	for _, family := range socketFamilies {
+		a.jumpIf(unix.BPF_JEQ, family, "allow")
+	}
+	a.ret(unix.SECCOMP_RET_ERRNO | uint32(unix.EAFNOSUPPORT))
+	a.label("clone")
 	a.load(offArg0)
 	a.jumpIf(unix.BPF_JSET, namespaceFlags, "eperm")
 	a.label("allow")

@@ -50,6 +50,7 @@ func runFilter(t *testing.T, prog []unix.SockFilter, nr int, arch uint32, arg0 u
 func TestFilterProgram(t *testing.T) {
 	prog := filterProgram()
 	eperm := unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)
+	eafnosupport := unix.SECCOMP_RET_ERRNO | uint32(unix.EAFNOSUPPORT)
 	tests := []struct {
 		name string
 		nr   int
@@ -69,6 +70,19 @@ func TestFilterProgram(t *testing.T) {
 		{"clone into a network namespace", unix.SYS_CLONE, nativeArch, unix.CLONE_NEWNET, eperm},
 		{"clone3", unix.SYS_CLONE3, nativeArch, 0, unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)},
 		{"another architecture", unix.SYS_READ, nativeArch ^ 1, 0, unix.SECCOMP_RET_KILL_PROCESS},
+		{"socket AF_UNIX", unix.SYS_SOCKET, nativeArch, unix.AF_UNIX, unix.SECCOMP_RET_ALLOW},
+		{"socket AF_INET", unix.SYS_SOCKET, nativeArch, unix.AF_INET, unix.SECCOMP_RET_ALLOW},
+		{"socket AF_INET6", unix.SYS_SOCKET, nativeArch, unix.AF_INET6, unix.SECCOMP_RET_ALLOW},
+		{"socket AF_NETLINK", unix.SYS_SOCKET, nativeArch, unix.AF_NETLINK, unix.SECCOMP_RET_ALLOW},
+		{"socket AF_INET, garbage high bits", unix.SYS_SOCKET, nativeArch, 0xdead_beef_0000_0000 | unix.AF_INET, unix.SECCOMP_RET_ALLOW},
+		{"socket AF_VSOCK", unix.SYS_SOCKET, nativeArch, unix.AF_VSOCK, eafnosupport},
+		{"socket AF_UNSPEC, AF_VSOCK in the high bits", unix.SYS_SOCKET, nativeArch, unix.AF_VSOCK << 32, eafnosupport},
+		{"socket AF_PACKET", unix.SYS_SOCKET, nativeArch, unix.AF_PACKET, eafnosupport},
+		{"socket AF_ALG", unix.SYS_SOCKET, nativeArch, unix.AF_ALG, eafnosupport},
+		{"socketpair AF_UNIX", unix.SYS_SOCKETPAIR, nativeArch, unix.AF_UNIX, unix.SECCOMP_RET_ALLOW},
+		{"socketpair AF_VSOCK", unix.SYS_SOCKETPAIR, nativeArch, unix.AF_VSOCK, eafnosupport},
+		{"connect is not checked", unix.SYS_CONNECT, nativeArch, unix.AF_VSOCK, unix.SECCOMP_RET_ALLOW},
+		{"clone of a thread after the socket checks", unix.SYS_CLONE, nativeArch, unix.AF_VSOCK, unix.SECCOMP_RET_ALLOW},
 	}
 	if foreignABIBit != 0 {
 		tests = append(tests, struct {
