@@ -12,8 +12,10 @@ import (
 // function exists to its last store write; DeleteFunction holds it
 // exclusively. So nothing is added to a function while it is being deleted,
 // to be left behind or inherited by a new function of the same name.
-// Functions share 64 locks by a hash of their names; a write never waits
-// for another write.
+// Functions share 64 locks by a hash of their names: a write waits only
+// while a DeleteFunction of a function sharing its lock waits or runs.
+// Bodies are read (and bounded) before any handler runs, so a slow client
+// holds no lock.
 type functionLocks [64]sync.RWMutex
 
 func (l *functionLocks) of(account, name string) *sync.RWMutex {

@@ -56,6 +56,8 @@ func (s *Server) publishFunctionVersion(w http.ResponseWriter, r *http.Request) 
 	}
 	s.versionMu.Lock()
 	defer s.versionMu.Unlock()
+	s.codeRefs.RLock() // LATEST's package is not collected before the version refers to it
+	defer s.codeRefs.RUnlock()
 	f, err := s.store.GetFunction(ctx, account, name)
 	if err != nil {
 		return notFound(name, err)

@@ -298,3 +298,53 @@ func makeAdmin(t *testing.T, st store.Store, id string) {
 		t.Fatal(err)
 	}
 }
+
+// getHookStore runs onGet once, when armed, right after GetFunction read
+// the store.
+type getHookStore struct {
+	store.Store
+	armed atomic.Bool
+	onGet func()
+}
+
+func (s *getHookStore) GetFunction(ctx context.Context, account, name string) (*fc.Function, error) {
+	f, err := s.Store.GetFunction(ctx, account, name)
+	if s.armed.CompareAndSwap(true, false) {
+		s.onGet()
+	}
+	return f, err
+}
+
+// TestPublishWhileTheCodeIsReplaced: a version published while an update
+// replaces LATEST's code snapshots the old code; the update must not collect
+// that package before the version refers to it.
+func TestPublishWhileTheCodeIsReplaced(t *testing.T) {
+	f := newWebFixture(t)
+	ctx := context.Background()
+	f.createFunction("a", "nodejs20")
+	old, err := f.api.GetFunction(ctx, "a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wait func() error
+	hs := &getHookStore{Store: f.srv.store}
+	hs.onGet = func() {
+		wait = during(func() error {
+			_, err := f.api.UpdateFunction(ctx, "a", &fc.FunctionInput{
+				Code: &fc.InputCodeLocation{ZipFile: zipOf(t, "exports.handler = async () => 2;\n")}})
+			return err
+		})
+	}
+	f.srv.store = hs
+	hs.armed.Store(true)
+	var v fc.Version
+	if err := f.do("POST", "/functions/a/versions", map[string]any{}, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if _, err := f.srv.blobs.Size(ctx, old.CodeChecksum); err != nil {
+		t.Errorf("version %s refers to code %s, but the package is gone: %v", v.VersionID, old.CodeChecksum, err)
+	}
+}

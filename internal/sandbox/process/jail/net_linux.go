@@ -42,6 +42,9 @@ func loopbackUp() error {
 // many connections wait for it.
 func (h *Host) Dial(ctx context.Context, netns *os.File, addr string) (net.Conn, error) {
 	ap, err := netip.ParseAddrPort(addr)
+	if err == nil && ap.Addr().Zone() != "" {
+		err = fmt.Errorf("an address with a zone is not supported")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
@@ -123,9 +126,9 @@ func connect(ctx context.Context, fd int, ap netip.AddrPort) (net.Conn, error) {
 		if !started { // the poller is ready for its answer now
 			started = true
 			switch err := unix.Connect(int(fd), sa); err {
-			case nil:
+			case nil, unix.EISCONN:
 				return true
-			case unix.EINPROGRESS:
+			case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 				return false // writable once connected or refused
 			default:
 				connErr = os.NewSyscallError("connect", err)
@@ -140,6 +143,10 @@ func connect(ctx context.Context, fd int, ap netip.AddrPort) (net.Conn, error) {
 			return false
 		case n != 0:
 			connErr = os.NewSyscallError("connect", unix.Errno(n))
+		default: // the poller may wake a waiter early: connected only with a peer
+			if _, err := unix.Getpeername(int(fd)); err != nil {
+				return false
+			}
 		}
 		return true
 	})
