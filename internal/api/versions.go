@@ -183,7 +183,8 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-// versionsCode lists the code packages of a function's versions.
+// versionsCode lists the code packages of a function's versions, for
+// collection; an unreadable version only leaves its package behind.
 func (s *Server) versionsCode(ctx context.Context, account, name string) ([]string, error) {
 	docs, err := s.store.ListDocs(ctx, account, kindVersion, name+"/", "", 0)
 	if err != nil {
@@ -192,10 +193,9 @@ func (s *Server) versionsCode(ctx context.Context, account, name string) ([]stri
 	sums := make([]string, 0, len(docs))
 	for _, d := range docs {
 		var vd versionDoc
-		if err := json.Unmarshal(d.Value, &vd); err != nil {
-			return nil, err
+		if json.Unmarshal(d.Value, &vd) == nil {
+			sums = append(sums, vd.Function.CodeChecksum)
 		}
-		sums = append(sums, vd.Function.CodeChecksum)
 	}
 	return sums, nil
 }
