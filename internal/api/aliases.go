@@ -75,7 +75,7 @@ func (s *Server) saveAlias(w http.ResponseWriter, r *http.Request, account, name
 	if err := s.putDoc(ctx, account, kindAlias, name+"/"+a.AliasName, a); err != nil {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, a.AliasName))
+	s.resolved.dropPrefix(qualifiedKey(account, name, a.AliasName))
 	writeJSON(w, http.StatusOK, a)
 	return nil
 }
@@ -104,7 +104,7 @@ func (s *Server) deleteAlias(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteDoc(ctx, account, kindAlias, name+"/"+alias); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, alias))
+	s.resolved.dropPrefix(qualifiedKey(account, name, alias))
 	s.dropQualifierConfigs(ctx, account, name, alias)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -170,7 +170,7 @@ func (s *Server) putAsyncConfig(w http.ResponseWriter, r *http.Request) error {
 	if err := s.putDoc(ctx, account, kindAsyncConfig, name+"/"+q, c); err != nil {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, q) + "#async")
+	s.resolved.dropPrefix(qualifiedKey(account, name, q) + "#async")
 	writeJSON(w, http.StatusOK, c)
 	return nil
 }
@@ -202,7 +202,7 @@ func (s *Server) deleteAsyncConfig(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, q) + "#async")
+	s.resolved.dropPrefix(qualifiedKey(account, name, q) + "#async")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

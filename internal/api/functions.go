@@ -71,7 +71,7 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, f.FunctionName, ""))
+	s.resolved.dropPrefix(qualifiedKey(account, f.FunctionName, ""))
 	writeJSON(w, http.StatusOK, &f)
 	return nil
 }
@@ -146,7 +146,7 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, fc.Latest))
+	s.resolved.dropPrefix(qualifiedKey(account, name, fc.Latest))
 	s.sched.RetireKeys(qualifiedKey(account, name, fc.Latest) + "/")
 	if pkg != nil && replaced != pkg.checksum {
 		s.collectCode(replaced)
@@ -191,7 +191,7 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteFunction(ctx, account, name); err != nil {
 		return notFound(name, err)
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, ""))
+	s.resolved.dropPrefix(qualifiedKey(account, name, ""))
 	s.sched.Retire(cacheKey(account, name))
 	s.dropScaling(account, name)
 	for _, sum := range slices.Compact(slices.Sorted(slices.Values(append(code, f.CodeChecksum)))) {

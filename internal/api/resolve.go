@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
-	"strings"
-	"sync"
 
 	"github.com/yun-fc/yun/internal/fc"
 	"github.com/yun-fc/yun/internal/scheduler"
@@ -29,53 +27,8 @@ func newResolved(f *fc.Function, version string, target *scheduler.Target) *reso
 		checksumHeader: []string{f.CodeChecksum}, versionHeader: []string{version}}
 }
 
-// resolveCache keeps what the invoke path needs in memory — LATEST
-// configurations, version snapshots and aliases — so that the warm path never
-// reads the store. Keys are {account}/{function}/{qualifier}. The API is the
-// only writer on a node and invalidates on every write; a generation counter
-// keeps a fill that raced with an invalidation from caching a stale value.
-type resolveCache struct {
-	mu  sync.RWMutex // read-locked on the warm path
-	gen uint64
-	m   map[string]any
-}
-
-func newResolveCache() *resolveCache { return &resolveCache{m: make(map[string]any)} }
-
 func qualifiedKey(account, name, qualifier string) string {
 	return account + "/" + name + "/" + qualifier
-}
-
-// get returns the cached value for key, loading it on a miss.
-func (c *resolveCache) get(key string, load func() (any, error)) (any, error) {
-	c.mu.RLock()
-	v, gen := c.m[key], c.gen
-	c.mu.RUnlock()
-	if v != nil {
-		return v, nil
-	}
-	v, err := load()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.m[key] = v
-	}
-	c.mu.Unlock()
-	return v, nil
-}
-
-// invalidate drops every key with the prefix.
-func (c *resolveCache) invalidate(prefix string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	for k := range c.m {
-		if strings.HasPrefix(k, prefix) {
-			delete(c.m, k)
-		}
-	}
 }
 
 // resolve turns a qualifier (LATEST, a version id or an alias) into the

@@ -58,6 +58,6 @@ func (s *Server) setRestriction(r *http.Request, rs *fc.FunctionRestriction) err
 	if err != nil {
 		return notFound(name, err)
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, ""))
+	s.resolved.dropPrefix(qualifiedKey(account, name, ""))
 	return nil
 }

@@ -212,7 +212,7 @@ func (s *Server) dropQualifierConfigs(ctx context.Context, account, name, qualif
 	if err := ignoreNotFound(s.store.DeleteDoc(ctx, account, kindAsyncConfig, name+"/"+qualifier)); err != nil {
 		s.log.Warn("drop async invoke config", "account", account, "function", name, "qualifier", qualifier, "err", err)
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, qualifier) + "#async")
+	s.resolved.dropPrefix(qualifiedKey(account, name, qualifier) + "#async")
 }
 
 // triggerOn refuses, with 409 code, the deletion of a qualifier that a

@@ -89,7 +89,7 @@ type Server struct {
 	sched    invoker
 	runtimes []string
 	verifier *acs3.Verifier
-	resolved *resolveCache
+	resolved *fillCache[any] // keys {account}/{function}/{qualifier}[#async]
 	// versionMu serialises version and alias writes (id sequence, the
 	// alias-in-use check); the API is the only writer on a node.
 	versionMu sync.Mutex
@@ -123,7 +123,7 @@ type Server struct {
 func New(cfg Config, d Deps) *Server {
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, log: d.Logger, store: d.Store, blobs: d.Blobs, sched: d.Scheduler,
-		runtimes: d.Runtimes, resolved: newResolveCache(), flow: newFlow(cfg.Limits), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
+		runtimes: d.Runtimes, resolved: new(fillCache[any]), flow: newFlow(cfg.Limits), mux: http.NewServeMux(), registered: map[string]bool{}, now: time.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

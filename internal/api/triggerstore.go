@@ -24,12 +24,12 @@ type webState struct {
 	mu sync.Mutex
 	// triggers caches compiled HTTP triggers by {account}/{function}/{qualifier},
 	// so that the warm path reads no store; trigger writes invalidate it.
-	triggers *resolveCache
+	triggers *fillCache[any]
 	domains  *domainTable
 }
 
 func newWebState() *webState {
-	return &webState{triggers: newResolveCache(), domains: newDomainTable()}
+	return &webState{triggers: new(fillCache[any]), domains: newDomainTable()}
 }
 
 // TriggerHook is told about every trigger write, so that the component
@@ -37,7 +37,7 @@ func newWebState() *webState {
 type TriggerHook func(ctx context.Context, account, function string, t *fc.Trigger, deleted bool)
 
 func (s *Server) onTriggerChange(ctx context.Context, account, function string, t *fc.Trigger, deleted bool) {
-	s.web.triggers.invalidate(qualifiedKey(account, function, ""))
+	s.web.triggers.dropPrefix(qualifiedKey(account, function, ""))
 	if s.triggerHook != nil {
 		s.triggerHook(ctx, account, function, t, deleted)
 	}

@@ -176,7 +176,7 @@ func (s *Server) deleteFunctionVersion(w http.ResponseWriter, r *http.Request) e
 	if err := s.store.DeleteDoc(ctx, account, kindVersion, versionDocName(name, id)); err != nil {
 		return err
 	}
-	s.resolved.invalidate(qualifiedKey(account, name, id))
+	s.resolved.dropPrefix(qualifiedKey(account, name, id))
 	s.dropQualifierConfigs(ctx, account, name, id)
 	s.collectCode(vd.Function.CodeChecksum)
 	w.WriteHeader(http.StatusNoContent)

@@ -142,19 +142,43 @@ func zipOf(t *testing.T, src string) string {
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
-// delHookStore runs beforeDelete once, when armed, just before the store
-// deletes a function: after deleteFunction removed its versions, aliases,
-// async configs and triggers.
-type delHookStore struct {
+// hookStore runs hook once, when armed, at the store call named at
+// ("GetAccessKey AKWEB2", "GetAccount 1002", "GetFunction a",
+// "DeleteFunction a"): right after a read has read the store (between a
+// cache miss's read and its fill, say), just before a delete.
+type hookStore struct {
 	store.Store
-	armed        atomic.Bool
-	beforeDelete func()
+	at    string
+	armed atomic.Bool
+	hook  func()
 }
 
-func (s *delHookStore) DeleteFunction(ctx context.Context, account, name string) error {
-	if s.armed.CompareAndSwap(true, false) {
-		s.beforeDelete()
+func (s *hookStore) fire(call string) {
+	if call == s.at && s.armed.CompareAndSwap(true, false) {
+		s.hook()
 	}
+}
+
+func (s *hookStore) GetAccessKey(ctx context.Context, id string) (*store.AccessKey, error) {
+	k, err := s.Store.GetAccessKey(ctx, id)
+	s.fire("GetAccessKey " + id)
+	return k, err
+}
+
+func (s *hookStore) GetAccount(ctx context.Context, id string) (*store.Account, error) {
+	a, err := s.Store.GetAccount(ctx, id)
+	s.fire("GetAccount " + id)
+	return a, err
+}
+
+func (s *hookStore) GetFunction(ctx context.Context, account, name string) (*fc.Function, error) {
+	f, err := s.Store.GetFunction(ctx, account, name)
+	s.fire("GetFunction " + name)
+	return f, err
+}
+
+func (s *hookStore) DeleteFunction(ctx context.Context, account, name string) error {
+	s.fire("DeleteFunction " + name) // after deleteFunction removed the function's versions, aliases, configs and triggers
 	return s.Store.DeleteFunction(ctx, account, name)
 }
 
@@ -167,8 +191,8 @@ func TestDeleteFunctionOrdersChildWrites(t *testing.T) {
 	ctx := context.Background()
 	f.createFunction("a", "nodejs20")
 	var publish, trigger func() error
-	hs := &delHookStore{Store: f.srv.store}
-	hs.beforeDelete = func() {
+	hs := &hookStore{Store: f.srv.store, at: "DeleteFunction a"}
+	hs.hook = func() {
 		publish = during(func() error { return f.do("POST", "/functions/a/versions", map[string]any{"description": "old"}, nil) })
 		trigger = during(func() error {
 			_, err := f.createTrigger("a", map[string]any{"triggerName": "tick", "triggerType": "timer",
@@ -202,88 +226,46 @@ func TestDeleteFunctionOrdersChildWrites(t *testing.T) {
 	}
 }
 
-// keyHookStore runs onGet once, when armed, right after GetAccessKey of id
-// read the store: between a cache miss's read and its fill.
-type keyHookStore struct {
-	store.Store
-	id    string
-	armed atomic.Bool
-	onGet func()
-}
-
-func (s *keyHookStore) GetAccessKey(ctx context.Context, id string) (*store.AccessKey, error) {
-	k, err := s.Store.GetAccessKey(ctx, id)
-	if id == s.id && s.armed.CompareAndSwap(true, false) {
-		s.onGet()
-	}
-	return k, err
-}
-
-// TestKeyDisabledDuringItsLookupStaysDisabled: a key disabled while a
-// request signed with it is being authenticated must not come back
-// enabled from that request's cache fill.
-func TestKeyDisabledDuringItsLookupStaysDisabled(t *testing.T) {
-	f := newWebFixture(t)
-	ctx := context.Background()
-	st := f.srv.store
-	makeAdmin(t, st, "1001")
-	hs := &keyHookStore{Store: st, id: "AKWEB2"}
-	hs.onGet = func() {
-		op := client.Op{Action: "UpdateKey", Method: "PUT", Prefix: client.AdminPrefix, Path: "/keys/AKWEB2"}
-		if err := f.api.Do(ctx, op, map[string]any{"disabled": true}, nil); err != nil {
-			t.Errorf("disable AKWEB2: %v", err)
-		}
-	}
-	f.srv.store = hs
-	other := client.New(f.url, "AKWEB2", "secret-2")
-	hs.armed.Store(true)
-	other.ListFunctions(ctx, client.ListOptions{}) // authenticated while the key is disabled
-	if k, err := st.GetAccessKey(ctx, "AKWEB2"); err != nil || !k.Disabled {
-		t.Fatalf("fixture: key not disabled in the store: %+v %v", k, err)
-	}
-	if _, err := other.ListFunctions(ctx, client.ListOptions{}); err == nil {
-		t.Error("a request signed with the disabled key AKWEB2 succeeded after UpdateKey returned")
-	}
-}
-
-// acctHookStore is keyHookStore for GetAccount.
-type acctHookStore struct {
-	store.Store
-	id    string
-	armed atomic.Bool
-	onGet func()
-}
-
-func (s *acctHookStore) GetAccount(ctx context.Context, id string) (*store.Account, error) {
-	a, err := s.Store.GetAccount(ctx, id)
-	if id == s.id && s.armed.CompareAndSwap(true, false) {
-		s.onGet()
-	}
-	return a, err
-}
-
-// TestAccountDisabledDuringItsLookupStaysDisabled is the same for accounts.
-func TestAccountDisabledDuringItsLookupStaysDisabled(t *testing.T) {
-	f := newWebFixture(t)
-	ctx := context.Background()
-	st := f.srv.store
-	makeAdmin(t, st, "1001")
-	hs := &acctHookStore{Store: st, id: "1002"}
-	hs.onGet = func() {
-		op := client.Op{Action: "UpdateAccount", Method: "PUT", Prefix: client.AdminPrefix, Path: "/accounts/1002"}
-		if err := f.api.Do(ctx, op, map[string]any{"disabled": true}, nil); err != nil {
-			t.Errorf("disable account 1002: %v", err)
-		}
-	}
-	f.srv.store = hs
-	other := client.New(f.url, "AKWEB2", "secret-2")
-	hs.armed.Store(true)
-	other.ListFunctions(ctx, client.ListOptions{}) // authenticated while the account is disabled
-	if a, err := st.GetAccount(ctx, "1002"); err != nil || !a.Disabled {
-		t.Fatalf("fixture: account not disabled in the store: %+v %v", a, err)
-	}
-	if _, err := other.ListFunctions(ctx, client.ListOptions{}); err == nil {
-		t.Error("account 1002 was disabled, yet its request succeeded")
+// TestDisabledDuringItsLookupStaysDisabled: a key, or an account, disabled
+// while a request of it is being authenticated must not come back enabled
+// from that request's cache fill.
+func TestDisabledDuringItsLookupStaysDisabled(t *testing.T) {
+	for _, tc := range []struct {
+		name, at, action, path string
+		disabled               func(st store.Store) (bool, error) // in the store
+	}{
+		{"key", "GetAccessKey AKWEB2", "UpdateKey", "/keys/AKWEB2", func(st store.Store) (bool, error) {
+			k, err := st.GetAccessKey(context.Background(), "AKWEB2")
+			return err == nil && k.Disabled, err
+		}},
+		{"account", "GetAccount 1002", "UpdateAccount", "/accounts/1002", func(st store.Store) (bool, error) {
+			a, err := st.GetAccount(context.Background(), "1002")
+			return err == nil && a.Disabled, err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newWebFixture(t)
+			ctx := context.Background()
+			st := f.srv.store
+			makeAdmin(t, st, "1001")
+			hs := &hookStore{Store: st, at: tc.at}
+			hs.hook = func() {
+				op := client.Op{Action: tc.action, Method: "PUT", Prefix: client.AdminPrefix, Path: tc.path}
+				if err := f.api.Do(ctx, op, map[string]any{"disabled": true}, nil); err != nil {
+					t.Errorf("disable %s: %v", tc.path, err)
+				}
+			}
+			f.srv.store = hs
+			other := client.New(f.url, "AKWEB2", "secret-2") // account 1002's key
+			hs.armed.Store(true)
+			other.ListFunctions(ctx, client.ListOptions{}) // authenticated while it is disabled
+			if disabled, err := tc.disabled(st); !disabled {
+				t.Fatalf("fixture: %s not disabled in the store (%v)", tc.path, err)
+			}
+			if _, err := other.ListFunctions(ctx, client.ListOptions{}); err == nil {
+				t.Errorf("a request of the disabled %s succeeded after the update returned", tc.path)
+			}
+		})
 	}
 }
 
@@ -299,22 +281,6 @@ func makeAdmin(t *testing.T, st store.Store, id string) {
 	}
 }
 
-// getHookStore runs onGet once, when armed, right after GetFunction read
-// the store.
-type getHookStore struct {
-	store.Store
-	armed atomic.Bool
-	onGet func()
-}
-
-func (s *getHookStore) GetFunction(ctx context.Context, account, name string) (*fc.Function, error) {
-	f, err := s.Store.GetFunction(ctx, account, name)
-	if s.armed.CompareAndSwap(true, false) {
-		s.onGet()
-	}
-	return f, err
-}
-
 // TestPublishWhileTheCodeIsReplaced: a version published while an update
 // replaces LATEST's code snapshots the old code; the update must not collect
 // that package before the version refers to it.
@@ -327,8 +293,8 @@ func TestPublishWhileTheCodeIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wait func() error
-	hs := &getHookStore{Store: f.srv.store}
-	hs.onGet = func() {
+	hs := &hookStore{Store: f.srv.store, at: "GetFunction a"}
+	hs.hook = func() {
 		wait = during(func() error {
 			_, err := f.api.UpdateFunction(ctx, "a", &fc.FunctionInput{
 				Code: &fc.InputCodeLocation{ZipFile: zipOf(t, "exports.handler = async () => 2;\n")}})
