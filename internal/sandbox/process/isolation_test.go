@@ -91,12 +91,8 @@ func TestLeftoversKilled(t *testing.T) {
 // TestUserNamespace: an instance, fresh or pre-warmed, runs in a user
 // namespace of its own that maps its uid and gid only, to themselves.
 func TestUserNamespace(t *testing.T) {
-	code := t.TempDir()
-	src := "import os\ndef handler(event, context):\n" +
-		"    return [os.getuid(), open('/proc/self/uid_map').read().split(), open('/proc/self/gid_map').read().split()]\n"
-	if err := os.WriteFile(filepath.Join(code, "index.py"), []byte(src), 0o444); err != nil {
-		t.Fatal(err)
-	}
+	code := writePython(t, "import os\ndef handler(event, context):\n"+
+		"    return [os.getuid(), open('/proc/self/uid_map').read().split(), open('/proc/self/gid_map').read().split()]\n")
 	for _, pooled := range []bool{false, true} {
 		t.Run(map[bool]string{false: "fresh", true: "pre-warmed"}[pooled], func(t *testing.T) {
 			var e *process.Engine
